@@ -1,0 +1,472 @@
+//! Charts: budget against settlement by fiscal year, and an indicator's
+//! path from baseline to target with its actual values. Drawn with plotters'
+//! SVG backend, text measured with the theme's font, then made a document:
+//! `role="img"`, `<title>` and a `<desc>` sentence carrying the numbers.
+//!
+//! Nothing here relies on colour alone: bars are identified by their label
+//! under the axis, points by marker shape and a text label. A value that is
+//! "—" or blank is written at its place, never drawn as a zero bar.
+
+mod font;
+
+pub use font::register_font;
+
+use crate::model::value::SheetValue;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+const WIDTH: u32 = 720;
+const HEIGHT: u32 = 400;
+/// The family name charts are measured with (see `register_font`).
+const FONT: &str = "sans-serif";
+/// What the SVG asks the reader's browser for.
+const FONT_STACK: &str =
+    "IPAexGothic, 'IPAexゴシック', 'Noto Sans JP', 'Hiragino Sans', Meiryo, sans-serif";
+
+// Colours with at least 4.5:1 contrast on white.
+const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
+const GRID: RGBColor = RGBColor(0xd0, 0xd0, 0xd0);
+const BUDGET: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
+const SETTLEMENT: RGBColor = RGBColor(0xa8, 0x45, 0x0c);
+const MUTED: RGBColor = RGBColor(0x59, 0x59, 0x59);
+
+/// A finished chart: the SVG document and its accessible text.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub title: String,
+    pub desc: String,
+    pub svg: String,
+}
+
+/// One fiscal year of a budget chart.
+#[derive(Debug, Clone)]
+pub struct BudgetYear {
+    /// 和暦 label, e.g. 令和3年度.
+    pub label: String,
+    pub budget: SheetValue<i64>,
+    pub settlement: SheetValue<i64>,
+}
+
+/// One point of an indicator chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorPoint {
+    pub year: i32,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct IndicatorSeries {
+    pub name: String,
+    pub unit: String,
+    pub baseline: IndicatorPoint,
+    pub target: IndicatorPoint,
+    pub actuals: Vec<IndicatorPoint>,
+}
+
+type Err = String;
+
+fn err<E: std::fmt::Display>(e: E) -> Err {
+    e.to_string()
+}
+
+fn text_style(size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+    let mut style = TextStyle::from((FONT, size).into_font()).pos(Pos::new(h, v));
+    style.color = color.to_backend_color();
+    style
+}
+
+/// A bar chart of 予算額 and 決算額 by fiscal year.
+pub fn budget_chart(
+    title: &str,
+    years: &[BudgetYear],
+    money: impl Fn(i64) -> String,
+) -> Result<Chart, Err> {
+    let desc = budget_desc(title, years, &money);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw_budget(&root, title, years, &money)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Chart {
+        svg: finish(svg, title, &desc),
+        title: title.to_string(),
+        desc,
+    })
+}
+
+fn draw_budget(
+    root: &DrawingArea<SVGBackend, Shift>,
+    title: &str,
+    years: &[BudgetYear],
+    money: &impl Fn(i64) -> String,
+) -> Result<(), Err> {
+    let max = years
+        .iter()
+        .flat_map(|y| [y.budget.value(), y.settlement.value()])
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let top = nice_ceiling(max as f64 * 1.2);
+    let n = years.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin_top(14)
+        .margin_left(10)
+        .margin_right(24)
+        .caption(title, (FONT, 20).into_font().color(&INK))
+        .x_label_area_size(62)
+        .y_label_area_size(96)
+        .build_cartesian_2d(0f64..n, 0f64..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(6)
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(INK)
+        .y_label_style(text_style(15.0, INK, HPos::Right, VPos::Center))
+        .y_label_formatter(&|v| money(*v as i64))
+        .draw()
+        .map_err(err)?;
+
+    let label_style = text_style(14.0, INK, HPos::Center, VPos::Top);
+    let year_style = text_style(16.0, INK, HPos::Center, VPos::Top);
+    let value_style = text_style(14.0, INK, HPos::Center, VPos::Bottom);
+    let state_style = text_style(14.0, MUTED, HPos::Center, VPos::Bottom);
+    for (i, y) in years.iter().enumerate() {
+        let x = i as f64;
+        let (_, axis_y) = chart.backend_coord(&(x, 0.0));
+        let (cx, _) = chart.backend_coord(&(x + 0.5, 0.0));
+        root.draw(&Text::new(
+            y.label.clone(),
+            (cx, axis_y + 26),
+            year_style.clone(),
+        ))
+        .map_err(err)?;
+        for (left, right, value, colour, name) in [
+            (x + 0.14, x + 0.48, &y.budget, BUDGET, "予算"),
+            (x + 0.52, x + 0.86, &y.settlement, SETTLEMENT, "決算"),
+        ] {
+            let (bx, _) = chart.backend_coord(&((left + right) / 2.0, 0.0));
+            root.draw(&Text::new(name, (bx, axis_y + 6), label_style.clone()))
+                .map_err(err)?;
+            match value {
+                SheetValue::Value(v) => {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(left, 0.0), (right, *v as f64)],
+                            colour.filled(),
+                        )))
+                        .map_err(err)?;
+                    let (_, ty) = chart.backend_coord(&(left, *v as f64));
+                    root.draw(&Text::new(money(*v), (bx, ty - 4), value_style.clone()))
+                        .map_err(err)?;
+                }
+                SheetValue::NotApplicable => {
+                    root.draw(&Text::new("—", (bx, axis_y - 24), state_style.clone()))
+                        .map_err(err)?;
+                    root.draw(&Text::new(
+                        "該当なし",
+                        (bx, axis_y - 6),
+                        state_style.clone(),
+                    ))
+                    .map_err(err)?;
+                }
+                SheetValue::Blank => {
+                    root.draw(&Text::new("未記入", (bx, axis_y - 6), state_style.clone()))
+                        .map_err(err)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn budget_desc(title: &str, years: &[BudgetYear], money: &impl Fn(i64) -> String) -> String {
+    let show = |v: &SheetValue<i64>| match v {
+        SheetValue::Value(n) => money(*n),
+        SheetValue::NotApplicable => "該当なし（—）".to_string(),
+        SheetValue::Blank => "未記入".to_string(),
+    };
+    let parts: Vec<String> = years
+        .iter()
+        .map(|y| {
+            format!(
+                "{}は予算額{}、決算額{}",
+                y.label,
+                show(&y.budget),
+                show(&y.settlement)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        format!("{title}。年度のデータはありません。")
+    } else {
+        format!("{title}。{}。", parts.join("、"))
+    }
+}
+
+/// A line chart of an indicator: the straight path from baseline to target
+/// and the actual values measured so far.
+pub fn indicator_chart(title: &str, s: &IndicatorSeries) -> Result<Chart, Err> {
+    let desc = indicator_desc(title, s);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw_indicator(&root, title, s)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Chart {
+        svg: finish(svg, title, &desc),
+        title: title.to_string(),
+        desc,
+    })
+}
+
+fn draw_indicator(
+    root: &DrawingArea<SVGBackend, Shift>,
+    title: &str,
+    s: &IndicatorSeries,
+) -> Result<(), Err> {
+    let all: Vec<&IndicatorPoint> = [&s.baseline, &s.target]
+        .into_iter()
+        .chain(&s.actuals)
+        .collect();
+    let first = all.iter().map(|p| p.year).min().unwrap_or(s.baseline.year);
+    let last = all
+        .iter()
+        .map(|p| p.year)
+        .max()
+        .unwrap_or(s.target.year)
+        .max(first + 1);
+    let max = all.iter().map(|p| p.value).fold(0.0f64, f64::max);
+    let top = nice_ceiling(if max > 0.0 { max * 1.3 } else { 1.0 });
+    let unit = s.unit.clone();
+    let fmt = move |v: f64| format!("{}{}", crate::model::format::number(v), unit);
+    let mut chart = ChartBuilder::on(root)
+        .margin_top(14)
+        .margin_left(10)
+        .margin_right(40)
+        .caption(title, (FONT, 20).into_font().color(&INK))
+        .x_label_area_size(40)
+        .y_label_area_size(72)
+        .build_cartesian_2d((first as f64 - 0.5)..(last as f64 + 0.5), 0f64..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(6)
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(INK)
+        .y_label_style(text_style(15.0, INK, HPos::Right, VPos::Center))
+        .y_label_formatter(&|v| fmt(*v))
+        .draw()
+        .map_err(err)?;
+
+    let year_style = text_style(15.0, INK, HPos::Center, VPos::Top);
+    for year in first..=last {
+        let (x, y) = chart.backend_coord(&(year as f64, 0.0));
+        root.draw(&Text::new(
+            format!("{year}年"),
+            (x, y + 8),
+            year_style.clone(),
+        ))
+        .map_err(err)?;
+    }
+
+    // The path toward the target: dashed, in the budget colour.
+    let path_style = ShapeStyle::from(&BUDGET).stroke_width(2);
+    chart
+        .draw_series(DashedLineSeries::new(
+            [
+                (s.baseline.year as f64, s.baseline.value),
+                (s.target.year as f64, s.target.value),
+            ],
+            8,
+            6,
+            path_style,
+        ))
+        .map_err(err)?;
+    if !s.actuals.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                s.actuals.iter().map(|p| (p.year as f64, p.value)),
+                ShapeStyle::from(&SETTLEMENT).stroke_width(3),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(s.actuals.iter().map(|p| {
+                let (x, y) = (p.year as f64, p.value);
+                Rectangle::new([(x, y), (x, y)], SETTLEMENT.filled())
+            }))
+            .map_err(err)?;
+    }
+
+    let label = text_style(14.0, INK, HPos::Center, VPos::Bottom);
+    let mark = |p: &IndicatorPoint| chart.backend_coord(&(p.year as f64, p.value));
+    let (bx, by) = mark(&s.baseline);
+    root.draw(&Circle::new((bx, by), 6, BUDGET.filled()))
+        .map_err(err)?;
+    root.draw(&Text::new(
+        format!("基準値 {}", fmt(s.baseline.value)),
+        (bx, by - 10),
+        label.clone(),
+    ))
+    .map_err(err)?;
+    let (tx, ty) = mark(&s.target);
+    root.draw(&TriangleMarker::new((tx, ty), 9, BUDGET.filled()))
+        .map_err(err)?;
+    root.draw(&Text::new(
+        format!("目標値 {}", fmt(s.target.value)),
+        (tx, ty - 12),
+        label.clone(),
+    ))
+    .map_err(err)?;
+    for p in &s.actuals {
+        let (x, y) = mark(p);
+        root.draw(&Rectangle::new(
+            [(x - 6, y - 6), (x + 6, y + 6)],
+            SETTLEMENT.filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            format!("実績 {}", fmt(p.value)),
+            (x, y + 26),
+            label.clone(),
+        ))
+        .map_err(err)?;
+    }
+
+    // Legend, in words and shapes.
+    let (lx, ly) = chart.backend_coord(&(first as f64 - 0.4, top));
+    let legend = text_style(14.0, INK, HPos::Left, VPos::Center);
+    root.draw(&Circle::new((lx + 8, ly + 14), 5, BUDGET.filled()))
+        .map_err(err)?;
+    root.draw(&Text::new("基準値", (lx + 18, ly + 14), legend.clone()))
+        .map_err(err)?;
+    root.draw(&TriangleMarker::new((lx + 80, ly + 14), 7, BUDGET.filled()))
+        .map_err(err)?;
+    root.draw(&Text::new("目標値", (lx + 90, ly + 14), legend.clone()))
+        .map_err(err)?;
+    root.draw(&PathElement::new(
+        vec![(lx + 148, ly + 14), (lx + 156, ly + 14)],
+        path_style,
+    ))
+    .map_err(err)?;
+    root.draw(&PathElement::new(
+        vec![(lx + 162, ly + 14), (lx + 170, ly + 14)],
+        path_style,
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        "目標への道筋（破線）",
+        (lx + 176, ly + 14),
+        legend.clone(),
+    ))
+    .map_err(err)?;
+    root.draw(&Rectangle::new(
+        [(lx + 330, ly + 9), (lx + 340, ly + 19)],
+        SETTLEMENT.filled(),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new("実績値", (lx + 346, ly + 14), legend.clone()))
+        .map_err(err)?;
+    if s.actuals.is_empty() {
+        let (cx, cy) = chart.backend_coord(&((first + last) as f64 / 2.0, top * 0.12));
+        root.draw(&Text::new(
+            "実績値はまだありません",
+            (cx, cy),
+            text_style(16.0, MUTED, HPos::Center, VPos::Center),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+pub fn indicator_desc(title: &str, s: &IndicatorSeries) -> String {
+    let n = |v: f64| format!("{}{}", crate::model::format::number(v), s.unit);
+    let mut out = format!(
+        "{title}。基準値は{}年の{}、目標値は{}年の{}。",
+        s.baseline.year,
+        n(s.baseline.value),
+        s.target.year,
+        n(s.target.value)
+    );
+    if s.actuals.is_empty() {
+        out.push_str("実績値はまだありません。");
+    } else {
+        let parts: Vec<String> = s
+            .actuals
+            .iter()
+            .map(|p| format!("{}年は{}", p.year, n(p.value)))
+            .collect();
+        out.push_str(&format!("実績値は{}。", parts.join("、")));
+    }
+    out
+}
+
+/// The smallest "nice" number (1, 2, 2.5 or 5 × 10ⁿ) at or above `v`.
+fn nice_ceiling(v: f64) -> f64 {
+    if v <= 0.0 || !v.is_finite() {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * mag >= v {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Makes plotters' output a standalone, accessible SVG document.
+fn finish(svg: String, title: &str, desc: &str) -> String {
+    let close = svg.find('>').unwrap_or(0);
+    let (open, rest) = svg.split_at(close);
+    let rest = &rest[1..];
+    let body = rest.replace(
+        "font-family=\"sans-serif\"",
+        &format!("font-family=\"{FONT_STACK}\""),
+    );
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{open} role=\"img\" aria-labelledby=\"chart-title chart-desc\" lang=\"ja\">\n<title id=\"chart-title\">{}</title>\n<desc id=\"chart-desc\">{}</desc>\n{body}",
+        escape_xml(title),
+        escape_xml(desc)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ceilings() {
+        assert_eq!(nice_ceiling(120.0), 200.0);
+        assert_eq!(nice_ceiling(24.0), 25.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+}

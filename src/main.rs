@@ -1,0 +1,147 @@
+//! The `mieru` command: parses arguments and reports; the work is in the library.
+
+use clap::{Parser, Subcommand};
+use mieru::diag::MessageFormat;
+use mieru::{BuildError, BuildOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mieru",
+    version,
+    about = "行政評価シートから公開サイトを作ります / builds a transparency website from administrative-evaluation sheets"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// サイトを生成します / build the site into the output folder
+    Build {
+        /// Site root (holds content/ and themes/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: ROOT/output)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Replace an output folder that mieru did not write
+        #[arg(long)]
+        force: bool,
+        /// How problems are printed
+        #[arg(long, value_enum, default_value_t)]
+        message_format: MessageFormat,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print nothing but problems
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// データとテンプレートを検査します（書き込みなし） / check content and templates without writing
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        message_format: MessageFormat,
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            force,
+            message_format,
+            deny_warnings,
+            quiet,
+        } => {
+            if deny_warnings {
+                if let Err(code) = check_only(&root, message_format, true, true) {
+                    return code;
+                }
+            }
+            let opts = BuildOptions {
+                root,
+                output,
+                force,
+            };
+            match mieru::build(&opts) {
+                Ok(report) => {
+                    eprint!("{}", report.warnings.render(message_format));
+                    if !quiet {
+                        println!(
+                            "{} ページ・{} グラフを {} に出力しました（{} ファイル、{:.1} KB、{:.2} 秒） / built {} pages and {} charts in {:.2} s",
+                            report.pages,
+                            report.charts,
+                            report.output.display(),
+                            report.files,
+                            report.bytes as f64 / 1024.0,
+                            report.elapsed.as_secs_f64(),
+                            report.pages,
+                            report.charts,
+                            report.elapsed.as_secs_f64()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(BuildError::Content(d)) => {
+                    eprint!("{}", d.render(message_format));
+                    eprintln!("出力は変更していません / the output was left unchanged");
+                    ExitCode::from(1)
+                }
+                Err(BuildError::Output(e)) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Check {
+            root,
+            message_format,
+            deny_warnings,
+        } => match check_only(&root, message_format, deny_warnings, false) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
+    }
+}
+
+fn check_only(
+    root: &std::path::Path,
+    format: MessageFormat,
+    deny_warnings: bool,
+    quiet: bool,
+) -> Result<(), ExitCode> {
+    match mieru::check(root) {
+        Ok(r) => {
+            eprint!("{}", r.warnings.render(format));
+            if deny_warnings && !r.warnings.is_empty() {
+                eprintln!(
+                    "警告があるため失敗としました / failing because of warnings (--deny-warnings)"
+                );
+                return Err(ExitCode::from(1));
+            }
+            if !quiet {
+                println!(
+                    "問題ありません：{} ページ・{} グラフ / ok: {} pages, {} charts",
+                    r.pages(),
+                    r.charts(),
+                    r.pages(),
+                    r.charts()
+                );
+            }
+            Ok(())
+        }
+        Err(d) => {
+            eprint!("{}", d.render(format));
+            Err(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Output: minifies HTML and writes the site so that a reader of the output
+//! folder sees either the previous site or the new one, never a mixture.
+//! The new site is written into a sibling staging folder and swapped in by
+//! renames once every file is written. The folder is refused when it is
+//! somewhere a site must never be written (the root, content/, themes/, an
+//! ancestor, the home folder, `/`) or holds files mieru did not write.
+
+use crate::render::{FileKind, OutputFile};
+use rayon::prelude::*;
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// Marks a folder as mieru's own output, so it may be replaced.
+pub const MARKER: &str = ".mieru-output";
+
+#[derive(Debug)]
+pub struct OutputError {
+    pub message_ja: String,
+    pub message_en: String,
+    pub path: PathBuf,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} / {}: {}",
+            self.message_ja,
+            self.message_en,
+            self.path.display()
+        )
+    }
+}
+
+fn fail(ja: &str, en: impl Into<String>, path: &Path) -> OutputError {
+    OutputError {
+        message_ja: ja.to_string(),
+        message_en: en.into(),
+        path: path.to_path_buf(),
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+pub fn minify_cfg() -> minify_html::Cfg {
+    minify_html::Cfg {
+        // Keep what validators and older browsers expect.
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_doctype: false,
+        allow_noncompliant_unquoted_attribute_values: false,
+        allow_removing_spaces_between_attributes: false,
+        allow_optimal_entities: false,
+        minify_css: true,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    }
+}
+
+/// Minifies every HTML file in place (in parallel); SVG and assets are left as they are.
+pub fn minify(files: &mut [OutputFile]) {
+    let cfg = minify_cfg();
+    files
+        .par_iter_mut()
+        .filter(|f| f.kind == FileKind::Html)
+        .for_each(|f| {
+            f.bytes = minify_html::minify(&f.bytes, &cfg);
+        });
+}
+
+/// Checks that `out` is a place where a site may be written.
+pub fn check_output_dir(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
+    let root = absolute(root);
+    let out_abs = absolute(out);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|h| absolute(&h));
+    let forbidden = |why_ja: &str, why_en: &str| Err(fail(why_ja, why_en.to_string(), out));
+    if out_abs.parent().is_none() {
+        return forbidden(
+            "ファイルシステムのルートには出力できません",
+            "refusing to write the site to the filesystem root",
+        );
+    }
+    if home.as_deref() == Some(out_abs.as_path()) {
+        return forbidden(
+            "ホームフォルダには出力できません",
+            "refusing to write the site to the home folder",
+        );
+    }
+    if root.starts_with(&out_abs) {
+        return forbidden(
+            "サイトのフォルダそのもの、またはその上位には出力できません",
+            "refusing to write over the site root or one of its ancestors",
+        );
+    }
+    for protected in ["content", "themes", "src", "tests", ".git"] {
+        if out_abs.starts_with(root.join(protected)) {
+            return forbidden(
+                "content/ や themes/ などの中には出力できません",
+                &format!("refusing to write the site inside {protected}/"),
+            );
+        }
+    }
+    match fs::symlink_metadata(&out_abs) {
+        Err(_) => Ok(()),
+        Ok(meta) if meta.file_type().is_symlink() => forbidden(
+            "出力先がシンボリックリンクです",
+            "the output folder is a symbolic link",
+        ),
+        Ok(meta) if !meta.is_dir() => forbidden(
+            "出力先がフォルダではありません",
+            "the output path is not a folder",
+        ),
+        Ok(_) => {
+            let ours = out_abs.join(MARKER).is_file();
+            let empty = fs::read_dir(&out_abs)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if ours || empty || force {
+                Ok(())
+            } else {
+                forbidden(
+                    "出力先に mieru が作ったものではないファイルがあります（--force で上書き）",
+                    "the output folder is not empty and was not written by mieru (use --force to replace it)",
+                )
+            }
+        }
+    }
+}
+
+/// Makes a path absolute without touching the filesystem, resolving `.` and `..`.
+pub fn absolute(p: &Path) -> PathBuf {
+    let base = if p.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    let mut out = PathBuf::new();
+    for c in base.join(p).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A relative, '/'-separated path with only normal components, or None.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    if path.is_empty() || path.contains('\\') || p.is_absolute() {
+        return None;
+    }
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| p.to_path_buf())
+}
+
+/// Writes `files` as the new content of `out`, atomically replacing what was there.
+pub fn write_site(
+    root: &Path,
+    out: &Path,
+    files: &[OutputFile],
+    force: bool,
+) -> Result<Written, OutputError> {
+    check_output_dir(root, out, force)?;
+    let out = absolute(out);
+    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    fs::create_dir_all(&parent)
+        .map_err(|e| fail("出力先の親フォルダを作れません", e.to_string(), &parent))?;
+    let staging = parent.join(format!(".{name}.mieru-new-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.mieru-old-{}", std::process::id()));
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover)
+                .map_err(|e| fail("前回の一時フォルダを消せません", e.to_string(), leftover))?;
+        }
+    }
+    let result = write_all(&staging, files);
+    let written = match result {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if out.exists() {
+        fs::rename(&out, &old).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            fail("以前の出力を移動できません", e.to_string(), &out)
+        })?;
+        if let Err(e) = fs::rename(&staging, &out) {
+            let _ = fs::rename(&old, &out);
+            let _ = fs::remove_dir_all(&staging);
+            return Err(fail("新しい出力を配置できません", e.to_string(), &out));
+        }
+        fs::remove_dir_all(&old)
+            .map_err(|e| fail("以前の出力を削除できません", e.to_string(), &old))?;
+    } else {
+        fs::rename(&staging, &out).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            fail("新しい出力を配置できません", e.to_string(), &out)
+        })?;
+    }
+    Ok(written)
+}
+
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<Written, OutputError> {
+    fs::create_dir_all(staging)
+        .map_err(|e| fail("一時フォルダを作れません", e.to_string(), staging))?;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut targets = Vec::with_capacity(files.len());
+    for f in files {
+        let rel = safe_relative(&f.path).ok_or_else(|| {
+            fail(
+                "出力先の外を指すパスです",
+                format!("unsafe output path `{}`", f.path),
+                staging,
+            )
+        })?;
+        if let Some(d) = rel.parent() {
+            dirs.push(staging.join(d));
+        }
+        targets.push((staging.join(rel), f));
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| fail("フォルダを作れません", e.to_string(), d))?;
+    }
+    targets.par_iter().try_for_each(|(path, f)| {
+        let mut file = fs::File::create_new(path)
+            .map_err(|e| fail("ファイルを書けません", e.to_string(), path))?;
+        file.write_all(&f.bytes)
+            .map_err(|e| fail("ファイルを書けません", e.to_string(), path))
+    })?;
+    fs::write(
+        staging.join(MARKER),
+        "This folder is written by mieru and replaced on every build.\n",
+    )
+    .map_err(|e| fail("ファイルを書けません", e.to_string(), staging))?;
+    Ok(Written {
+        files: files.len(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths_are_written() {
+        assert!(safe_relative("programs/a/index.html").is_some());
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("a/../../x").is_none());
+        assert!(safe_relative("").is_none());
+        assert!(safe_relative("a\\..\\x").is_none());
+    }
+
+    #[test]
+    fn dangerous_output_folders_are_refused() {
+        let root = Path::new("/srv/site");
+        assert!(check_output_dir(root, Path::new("/"), true).is_err());
+        assert!(check_output_dir(root, Path::new("/srv/site"), true).is_err());
+        assert!(check_output_dir(root, Path::new("/srv"), true).is_err());
+        assert!(check_output_dir(root, Path::new("/srv/site/content"), true).is_err());
+        assert!(check_output_dir(root, Path::new("/srv/site/themes/default"), true).is_err());
+        assert!(check_output_dir(root, Path::new("/srv/site/output/.."), true).is_err());
+        assert!(
+            check_output_dir(root, Path::new("/srv/site/output-does-not-exist"), false).is_ok()
+        );
+    }
+}

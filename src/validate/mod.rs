@@ -1,0 +1,546 @@
+//! Validation: the checks that go beyond one value's type — slugs, years,
+//! money that cannot be, links between programs and policies, fixed choices
+//! against the city's lists — and warnings for data that is legal but
+//! suspicious. Every problem is collected; nothing stops at the first.
+
+use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
+use crate::load::raw::{Money, RawMoney, RawSite};
+use crate::load::{Loaded, RawContent, SourceFile};
+use crate::model::format::YEAR_RANGE;
+use crate::model::value::{Measure, SheetValue};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use toml::Spanned;
+
+/// Settlement above this multiple of the budget is worth a second look.
+const SETTLEMENT_WARN_RATIO: i64 = 2;
+
+pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
+    let site = raw.site.as_ref();
+    if let Some(site) = site {
+        check_site(site, diags);
+    }
+    let choices = site.map(|s| &s.data.choices);
+
+    let mut policy_dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for p in &raw.policies {
+        let file = &p.source.file;
+        check_slug(
+            &p.slug,
+            "施策ファイル名",
+            "policy file name",
+            &file.whole(),
+            diags,
+        );
+        let d = &p.source.data;
+        let mut seen = BTreeSet::new();
+        for dir in &d.directions {
+            let id = dir.id.get_ref();
+            check_slug(
+                id,
+                "施策の方向の id",
+                "direction id",
+                &file.locate(dir.id.span()),
+                diags,
+            );
+            if !seen.insert(id.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        "E013",
+                        format!("施策の方向の id `{id}` が重複しています"),
+                        format!("duplicate direction id `{id}`"),
+                    )
+                    .at(file.locate(dir.id.span())),
+                );
+            }
+        }
+        policy_dirs.insert(
+            &p.slug,
+            d.directions
+                .iter()
+                .map(|dir| dir.id.get_ref().as_str())
+                .collect(),
+        );
+        for ind in &d.indicators {
+            check_choice(choices, "indicator_kind", ind.kind.as_ref(), file, diags);
+            for point in std::iter::once(&ind.baseline)
+                .chain([&ind.target])
+                .chain(&ind.actuals)
+            {
+                check_year(&point.year, file, diags);
+                check_percentage(
+                    point.value.get_ref(),
+                    ind.unit.as_deref(),
+                    file,
+                    point.value.span(),
+                    diags,
+                );
+            }
+        }
+        let mut review_years = BTreeSet::new();
+        for r in &d.reviews {
+            check_year(&r.fiscal_year, file, diags);
+            if !review_years.insert(*r.fiscal_year.get_ref()) {
+                diags.push(
+                    Diagnostic::error(
+                        "E014",
+                        "同じ年度の意見が2回あります",
+                        "two reviews for the same fiscal year",
+                    )
+                    .at(file.locate(r.fiscal_year.span())),
+                );
+            }
+        }
+    }
+
+    let mut codes: BTreeMap<String, &Path> = BTreeMap::new();
+    let mut used_policies = BTreeSet::new();
+    for lp in &raw.programs {
+        let dir_loc = Location::file(&lp.dir);
+        check_slug(
+            &lp.slug,
+            "事業フォルダ名",
+            "program folder name",
+            &dir_loc,
+            diags,
+        );
+        let Some(program) = &lp.program else {
+            if !lp.years.is_empty() || !has_failed_program_file(lp, diags) {
+                diags.push(
+                    Diagnostic::error("E012", "program.toml がありません", "program.toml is missing")
+                        .at(Location::file(&lp.dir.join("program.toml")))
+                        .help("every folder under content/programs/ needs a program.toml with the program's name, department, policy and direction"),
+                );
+            }
+            continue;
+        };
+        let file = &program.file;
+        let d = &program.data;
+        if let Some(code) = &d.code {
+            if let Some(other) = codes.insert(code.0.clone(), &file.path) {
+                diags.push(
+                    Diagnostic::error(
+                        "E013",
+                        format!("事業コード `{}` が重複しています", code.0),
+                        format!("program code `{}` is used twice", code.0),
+                    )
+                    .at(file.whole())
+                    .help(format!("also used in {}", other.display())),
+                );
+            }
+        }
+        check_reference(
+            d.policy.get_ref(),
+            &d.policy,
+            &d.direction,
+            &policy_dirs,
+            file,
+            diags,
+        );
+        used_policies.insert(d.policy.get_ref().clone());
+        for y in [&d.start_year, &d.end_year].into_iter().flatten() {
+            check_year(y, file, diags);
+        }
+        let mut ids = BTreeSet::new();
+        for (i, ind) in d.indicators.iter().enumerate() {
+            check_choice(choices, "indicator_kind", ind.kind.as_ref(), file, diags);
+            let id = ind
+                .id
+                .as_ref()
+                .map(|s| s.get_ref().clone())
+                .unwrap_or_else(|| {
+                    if i == 0 {
+                        "main".into()
+                    } else {
+                        format!("indicator-{}", i + 1)
+                    }
+                });
+            if let Some(s) = &ind.id {
+                check_slug(
+                    s.get_ref(),
+                    "指標の id",
+                    "indicator id",
+                    &file.locate(s.span()),
+                    diags,
+                );
+            }
+            ids.insert(id);
+        }
+        let unit = d
+            .indicators
+            .first()
+            .and_then(|i| i.unit.value())
+            .map(String::as_str);
+        if lp.years.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    "W003",
+                    "年度ファイルがありません",
+                    "the program has no year file",
+                )
+                .at(Location::file(&lp.dir))
+                .help("add e.g. 2021.toml with the year's budget and results"),
+            );
+        }
+        for (name_year, ly) in &lp.years {
+            check_program_year(*name_year, ly, &ids, unit, choices, diags);
+        }
+    }
+    for p in &raw.policies {
+        if !used_policies.contains(&p.slug) {
+            diags.push(
+                Diagnostic::warning(
+                    "W004",
+                    "この施策に属する事業がありません",
+                    "no program belongs to this policy",
+                )
+                .at(p.source.file.whole()),
+            );
+        }
+    }
+}
+
+/// True when program.toml exists but failed to parse (already reported).
+fn has_failed_program_file(lp: &crate::load::LoadedProgram, diags: &Diagnostics) -> bool {
+    let path = lp.dir.join("program.toml");
+    diags
+        .iter()
+        .any(|d| d.location.as_ref().is_some_and(|l| l.path == path))
+}
+
+fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
+    let file = &site.file;
+    check_year(&site.data.evaluation_year, file, diags);
+    let unit = site.data.money_unit.get_ref();
+    if unit != "千円" && unit != "円" {
+        diags.push(
+            Diagnostic::error(
+                "E015",
+                format!("金額の単位 `{unit}` は使えません"),
+                format!("unsupported money unit `{unit}`"),
+            )
+            .at(file.locate(site.data.money_unit.span()))
+            .help("money_unit = \"千円\" or \"円\""),
+        );
+    }
+    if let Some(code) = &site.data.city_code {
+        if !(code.0.len() == 6 && code.0.bytes().all(|b| b.is_ascii_digit())) {
+            diags.push(
+                Diagnostic::error(
+                    "E016",
+                    "全国地方公共団体コードは6桁の数字です",
+                    "city_code must be 6 digits",
+                )
+                .at(file.whole())
+                .help("write it as text to keep the leading zero: city_code = \"082112\""),
+            );
+        }
+    }
+    let theme = site.data.theme.get_ref();
+    if !is_slug(theme) {
+        diags.push(
+            Diagnostic::error(
+                "E011",
+                format!("テーマ名 `{theme}` に使えない文字があります"),
+                "theme name must be [a-z0-9-]+",
+            )
+            .at(file.locate(site.data.theme.span())),
+        );
+    }
+    for (name, list) in &site.data.choices {
+        let mut seen = BTreeSet::new();
+        for option in list {
+            if !seen.insert(option) {
+                diags.push(
+                    Diagnostic::error(
+                        "E051",
+                        format!("選択肢 `{option}` が `{name}` に2回あります"),
+                        format!("option `{option}` appears twice in choices.{name}"),
+                    )
+                    .at(file.whole()),
+                );
+            }
+        }
+    }
+}
+
+fn check_program_year(
+    name_year: i64,
+    ly: &Loaded<crate::load::raw::RawYear>,
+    indicator_ids: &BTreeSet<String>,
+    unit: Option<&str>,
+    choices: Option<&BTreeMap<String, Vec<String>>>,
+    diags: &mut Diagnostics,
+) {
+    let file = &ly.file;
+    let y = &ly.data;
+    if check_year(&y.fiscal_year, file, diags) && *y.fiscal_year.get_ref() != name_year {
+        diags.push(
+            Diagnostic::error(
+                "E021",
+                format!(
+                    "ファイル名の年度 {name_year} と fiscal_year {} が一致しません",
+                    y.fiscal_year.get_ref()
+                ),
+                format!(
+                    "file name says {name_year} but fiscal_year is {}",
+                    y.fiscal_year.get_ref()
+                ),
+            )
+            .at(file.locate(y.fiscal_year.span()))
+            .help("rename the file or correct fiscal_year"),
+        );
+    }
+    for (money, label) in [
+        (&y.budget, "予算額 / budget"),
+        (&y.settlement, "決算額 / settlement"),
+    ] {
+        check_money_block(money, label, file, diags);
+    }
+    if let Some(staff) = &y.staff {
+        check_non_negative(&staff.cost, file, diags);
+    }
+    if let (Some(b), Some(s)) = (
+        y.budget.amount.get_ref().value(),
+        y.settlement.amount.get_ref().value(),
+    ) {
+        if *b > 0 && *s > b.saturating_mul(SETTLEMENT_WARN_RATIO) {
+            diags.push(
+                Diagnostic::warning(
+                    "W002",
+                    "決算額が予算額を大きく上回っています",
+                    format!("settlement {s} is more than {SETTLEMENT_WARN_RATIO}× the budget {b}"),
+                )
+                .at(file.locate(y.settlement.amount.span()))
+                .help("check the unit (千円/円) and the digits"),
+            );
+        }
+    }
+    for v in [&y.target, &y.result] {
+        check_percentage(v, unit, file, y.fiscal_year.span(), diags);
+    }
+    for v in &y.indicators {
+        let id = v.indicator.get_ref();
+        if !indicator_ids.contains(id) {
+            let mut d = Diagnostic::error(
+                "E032",
+                format!("指標 `{id}` は program.toml にありません"),
+                format!("unknown indicator `{id}`"),
+            )
+            .at(file.locate(v.indicator.span()));
+            if let Some(s) = suggest(id, indicator_ids.iter().map(String::as_str)) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+        }
+    }
+    check_choice(choices, "rating", y.check.rating.as_ref(), file, diags);
+    check_choice(choices, "decision", y.action.decision.as_ref(), file, diags);
+}
+
+fn check_money_block(m: &RawMoney, label: &str, file: &SourceFile, diags: &mut Diagnostics) {
+    check_non_negative(&m.amount, file, diags);
+    check_non_negative(&m.special_funding, file, diags);
+    if let (Some(total), Some(special)) = (
+        m.amount.get_ref().value(),
+        m.special_funding.get_ref().value(),
+    ) {
+        if special > total {
+            diags.push(
+                Diagnostic::error(
+                    "E041",
+                    format!(
+                        "うち特定財源 {special} が{} {total} を超えています",
+                        label.split(" / ").next().unwrap_or(label)
+                    ),
+                    format!(
+                        "special funding {special} exceeds the {} {total}",
+                        label.split(" / ").nth(1).unwrap_or(label)
+                    ),
+                )
+                .at(file.locate(m.special_funding.span())),
+            );
+        }
+    }
+    if let Some(f) = &m.funding {
+        for v in [&f.national, &f.prefectural, &f.bonds, &f.other, &f.general] {
+            check_non_negative(v, file, diags);
+        }
+    }
+}
+
+fn check_non_negative(m: &Money, file: &SourceFile, diags: &mut Diagnostics) {
+    if let Some(v) = m.get_ref().value() {
+        if *v < 0 {
+            diags.push(
+                Diagnostic::error(
+                    "E040",
+                    format!("金額が負の値です（{v}）"),
+                    format!("negative amount {v}"),
+                )
+                .at(file.locate(m.span()))
+                .help("amounts are written without sign; use \"—\" when not applicable"),
+            );
+        }
+    }
+}
+
+fn check_percentage(
+    v: &SheetValue<Measure>,
+    unit: Option<&str>,
+    file: &SourceFile,
+    span: std::ops::Range<usize>,
+    diags: &mut Diagnostics,
+) {
+    if let (Some(Measure::Number(n)), Some("%")) = (v.value(), unit) {
+        if *n > 100.0 || *n < 0.0 {
+            diags.push(
+                Diagnostic::warning(
+                    "W001",
+                    format!("割合 {n}% が 0〜100 の範囲外です"),
+                    format!("percentage {n}% is outside 0–100"),
+                )
+                .at(file.locate(span)),
+            );
+        }
+    }
+}
+
+/// Checks a fiscal or survey year; true when it is in range.
+fn check_year(y: &Spanned<i64>, file: &SourceFile, diags: &mut Diagnostics) -> bool {
+    let v = *y.get_ref();
+    if (*YEAR_RANGE.start() as i64..=*YEAR_RANGE.end() as i64).contains(&v) {
+        return true;
+    }
+    diags.push(
+        Diagnostic::error(
+            "E020",
+            format!(
+                "年度 {v} が範囲外です（{}〜{}）",
+                YEAR_RANGE.start(),
+                YEAR_RANGE.end()
+            ),
+            format!(
+                "year {v} is outside {}–{}",
+                YEAR_RANGE.start(),
+                YEAR_RANGE.end()
+            ),
+        )
+        .at(file.locate(y.span()))
+        .help("years are written in the Western calendar: 令和3年度 → 2021"),
+    );
+    false
+}
+
+fn check_reference(
+    policy: &str,
+    policy_span: &Spanned<String>,
+    direction: &Spanned<String>,
+    policy_dirs: &BTreeMap<&str, Vec<&str>>,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+) {
+    match policy_dirs.get(policy) {
+        None => {
+            let mut d = Diagnostic::error(
+                "E030",
+                format!("施策 `{policy}` がありません"),
+                format!("unknown policy `{policy}`"),
+            )
+            .at(file.locate(policy_span.span()));
+            d = match suggest(policy, policy_dirs.keys().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`? (content/policies/{s}.toml)")),
+                None => {
+                    d.help("the policy is the name of a file in content/policies/ without .toml")
+                }
+            };
+            diags.push(d);
+        }
+        Some(dirs) => {
+            let dir = direction.get_ref();
+            if !dirs.contains(&dir.as_str()) {
+                let mut d = Diagnostic::error(
+                    "E031",
+                    format!("施策 `{policy}` に施策の方向 `{dir}` がありません"),
+                    format!("policy `{policy}` has no direction `{dir}`"),
+                )
+                .at(file.locate(direction.span()));
+                d = match suggest(dir, dirs.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("directions of `{policy}`: {}", dirs.join(", "))),
+                };
+                diags.push(d);
+            }
+        }
+    }
+}
+
+fn check_choice(
+    choices: Option<&BTreeMap<String, Vec<String>>>,
+    list: &str,
+    value: Option<&Spanned<String>>,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+) {
+    let Some(value) = value else { return };
+    let v = value.get_ref();
+    let options = choices.and_then(|c| c.get(list));
+    match options {
+        Some(opts) if opts.contains(v) => {}
+        Some(opts) => {
+            let mut d = Diagnostic::error(
+                "E050",
+                format!("`{v}` は選択肢 {list} にありません"),
+                format!("`{v}` is not one of choices.{list}"),
+            )
+            .at(file.locate(value.span()));
+            d = match suggest(v, opts.iter().map(String::as_str)) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!("choices.{list} in site.toml: {}", opts.join("・"))),
+            };
+            diags.push(d);
+        }
+        None => diags.push(
+            Diagnostic::error(
+                "E050",
+                format!("選択肢 {list} が site.toml に定義されていません"),
+                format!("choices.{list} is not defined in site.toml"),
+            )
+            .at(file.locate(value.span()))
+            .help(format!(
+                "add `{list} = [\"…\", \"…\"]` under [choices] in content/site.toml"
+            )),
+        ),
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn check_slug(s: &str, ja: &str, en: &str, loc: &Location, diags: &mut Diagnostics) {
+    if !is_slug(s) {
+        diags.push(
+            Diagnostic::error("E011", format!("{ja} `{s}` に使えない文字があります"), format!("{en} `{s}` must be [a-z0-9-]+"))
+                .at(loc.clone())
+                .help("use lower-case ASCII letters, digits and hyphens, e.g. teiju-jiritsuken; 英小文字・数字・ハイフンのみ"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_url_safe_only() {
+        assert!(is_slug("teiju-jiritsuken"));
+        assert!(!is_slug("../../etc/passwd"));
+        assert!(!is_slug("定住"));
+        assert!(!is_slug("A"));
+        assert!(!is_slug(""));
+    }
+}
