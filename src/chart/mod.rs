@@ -80,6 +80,7 @@ fn text_style(size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static
 pub fn budget_chart(
     title: &str,
     years: &[BudgetYear],
+    unit: &str,
     money: impl Fn(i64) -> String,
 ) -> Result<Chart, Err> {
     let desc = budget_desc(title, years, &money);
@@ -87,7 +88,7 @@ pub fn budget_chart(
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        draw_budget(&root, title, years, &money)?;
+        draw_budget(&root, title, years, unit, &money)?;
         root.present().map_err(err)?;
     }
     Ok(Chart {
@@ -101,6 +102,7 @@ fn draw_budget(
     root: &DrawingArea<SVGBackend, Shift>,
     title: &str,
     years: &[BudgetYear],
+    unit: &str,
     money: &impl Fn(i64) -> String,
 ) -> Result<(), Err> {
     let max = years
@@ -131,7 +133,9 @@ fn draw_budget(
         .bold_line_style(GRID)
         .axis_style(INK)
         .y_label_style(text_style(15.0, INK, HPos::Right, VPos::Center))
-        .y_label_formatter(&|v| money(*v as i64))
+        .y_label_formatter(&|v| crate::model::format::group_thousands(*v as i64))
+        .y_desc(format!("金額（{unit}）"))
+        .axis_desc_style(text_style(15.0, INK, HPos::Center, VPos::Center))
         .draw()
         .map_err(err)?;
 
@@ -420,7 +424,7 @@ fn nice_ceiling(v: f64) -> f64 {
         return 1.0;
     }
     let mag = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+    for m in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
         if m * mag >= v {
             return m * mag;
         }
@@ -465,7 +469,9 @@ mod tests {
 
     #[test]
     fn nice_ceilings() {
-        assert_eq!(nice_ceiling(120.0), 200.0);
+        assert_eq!(nice_ceiling(120.0), 120.0);
+        assert_eq!(nice_ceiling(600.0), 600.0);
+        assert_eq!(nice_ceiling(610.0), 800.0);
         assert_eq!(nice_ceiling(24.0), 25.0);
         assert_eq!(nice_ceiling(0.0), 1.0);
     }

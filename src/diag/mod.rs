@@ -89,7 +89,7 @@ pub struct Diagnostic {
     pub message_ja: String,
     /// The same message in English.
     pub message_en: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub help: Option<String>,
 }
 
@@ -113,7 +113,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

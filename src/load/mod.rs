@@ -70,10 +70,10 @@ enum Role {
 }
 
 enum Parsed {
-    Site(Loaded<RawSite>),
-    Policy(String, Loaded<RawPolicy>),
-    Program(String, Loaded<RawProgram>),
-    Year(String, i64, Loaded<RawYear>),
+    Site(Box<Loaded<RawSite>>),
+    Policy(String, Box<Loaded<RawPolicy>>),
+    Program(String, Box<Loaded<RawProgram>>),
+    Year(String, i64, Box<Loaded<RawYear>>),
 }
 
 pub const CONTENT_DIR: &str = "content";
@@ -104,16 +104,19 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     for (parsed, d) in results {
         diags.extend(d);
         match parsed {
-            Some(Parsed::Site(s)) => out.site = Some(s),
-            Some(Parsed::Policy(slug, source)) => out.policies.push(LoadedPolicy { slug, source }),
+            Some(Parsed::Site(s)) => out.site = Some(*s),
+            Some(Parsed::Policy(slug, source)) => out.policies.push(LoadedPolicy {
+                slug,
+                source: *source,
+            }),
             Some(Parsed::Program(slug, p)) => {
                 if let Some(entry) = program_dirs.iter_mut().find(|e| e.slug == slug) {
-                    entry.program = Some(p);
+                    entry.program = Some(*p);
                 }
             }
             Some(Parsed::Year(slug, year, y)) => {
                 if let Some(entry) = program_dirs.iter_mut().find(|e| e.slug == slug) {
-                    entry.years.push((year, y));
+                    entry.years.push((year, *y));
                 }
             }
             None => {}
@@ -230,10 +233,10 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 fn read_and_parse(root: &Path, rel: &Path, role: &Role, diags: &mut Diagnostics) -> Option<Parsed> {
     let file = Arc::new(read_source(root, rel, diags)?);
     Some(match role {
-        Role::Site => Parsed::Site(parse(file, diags)?),
-        Role::Policy(slug) => Parsed::Policy(slug.clone(), parse(file, diags)?),
-        Role::Program(slug) => Parsed::Program(slug.clone(), parse(file, diags)?),
-        Role::Year(slug, year) => Parsed::Year(slug.clone(), *year, parse(file, diags)?),
+        Role::Site => Parsed::Site(Box::new(parse(file, diags)?)),
+        Role::Policy(slug) => Parsed::Policy(slug.clone(), Box::new(parse(file, diags)?)),
+        Role::Program(slug) => Parsed::Program(slug.clone(), Box::new(parse(file, diags)?)),
+        Role::Year(slug, year) => Parsed::Year(slug.clone(), *year, Box::new(parse(file, diags)?)),
     })
 }
 

@@ -195,7 +195,7 @@ impl<'de, T: CellData> Deserialize<'de> for SheetValue<T> {
 mod tests {
     use super::*;
 
-    #[derive(Deserialize)]
+    #[derive(Debug, Deserialize)]
     struct Row {
         #[serde(default)]
         money: SheetValue<i64>,

@@ -295,17 +295,23 @@ fn run(m: &Model, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
         }
         Job::ProgramChart(i) => {
             let p = &m.programs[i];
-            let c = chart::budget_chart(&program_chart_title(p), &program_budget_years(p), |n| {
-                money(n, &fmt.unit.to_string())
-            })
+            let c = chart::budget_chart(
+                &program_chart_title(p),
+                &program_budget_years(p),
+                fmt.unit,
+                |n| money(n, fmt.unit),
+            )
             .map_err(chart_error)?;
             return Ok(svg(format!("{}budget.svg", program_url(p)), c));
         }
         Job::PolicyBudgetChart(i) => {
             let p = &m.policies[i];
-            let c = chart::budget_chart(&policy_chart_title(p), &policy_budget_years(p), |n| {
-                money(n, fmt.unit)
-            })
+            let c = chart::budget_chart(
+                &policy_chart_title(p),
+                &policy_budget_years(p),
+                fmt.unit,
+                |n| money(n, fmt.unit),
+            )
             .map_err(chart_error)?;
             return Ok(svg(format!("{}budget.svg", policy_url(p)), c));
         }
@@ -354,9 +360,9 @@ fn page<T: serde::Serialize>(
             .as_ref()
             .is_some_and(|l| l.path.extension().is_none())
         {
-            d.location = Some(Location::file(
+            d.location = Some(Box::new(Location::file(
                 &theme_rel(theme).join("templates").join(template),
-            ));
+            )));
         }
         d
     })
@@ -545,7 +551,7 @@ fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
                 "{}の施策「{}」（{}）の目標・指標と主要事業",
                 m.site.city, p.name, p.outline
             ),
-            &format!("{}", policy_url(p)),
+            &policy_url(p),
             vec![Link {
                 name: format!("施策「{}」", p.name),
                 url: None,
