@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod synth;
 pub mod validate;
 
 use diag::{Diagnostic, Diagnostics, Location};
@@ -47,14 +48,80 @@ impl Rendered {
 /// Loads, validates, models and renders the site at `root` without writing
 /// anything. Whatever `build` would fail on, this fails on.
 pub fn check(root: &Path) -> Result<Rendered, Diagnostics> {
+    check_timed(root, &mut Timings::default())
+}
+
+/// Wall time of each stage of a build, and the time summed over threads of
+/// each kind of render job (pages and charts are rendered side by side, so
+/// their shares are told apart this way).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+    pub jobs: Vec<render::JobTime>,
+}
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.stages.push((stage, now - *since));
+        *since = now;
+    }
+
+    /// A table for the terminal.
+    pub fn table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
+        let _ = writeln!(s, "{:<22} {:>9}", "stage", "wall ms");
+        for (name, d) in &self.stages {
+            let _ = writeln!(s, "{:<22} {:>9.1}", name, d.as_secs_f64() * 1e3);
+        }
+        let _ = writeln!(s, "{:<22} {:>9.1}", "total", total.as_secs_f64() * 1e3);
+        if !self.jobs.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{:<22} {:>7} {:>11} {:>10}",
+                "render job", "count", "cpu ms", "slowest ms"
+            );
+            for j in &self.jobs {
+                let _ = writeln!(
+                    s,
+                    "{:<22} {:>7} {:>11.1} {:>10.2}",
+                    j.kind,
+                    j.jobs,
+                    j.total.as_secs_f64() * 1e3,
+                    j.slowest.as_secs_f64() * 1e3
+                );
+            }
+        }
+        s
+    }
+}
+
+/// [`check`], recording the time of each stage in `timings`.
+pub fn check_timed(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
+    check_into(root, timings, &Ok)
+}
+
+/// [`check_timed`], handing every rendered file to `sink` (see
+/// [`render::render_site_into`]).
+fn check_into(
+    root: &Path,
+    timings: &mut Timings,
+    sink: &render::Sink,
+) -> Result<Rendered, Diagnostics> {
+    let mut lap = Instant::now();
     let mut diags = Diagnostics::new();
     let raw = load::load(root, &mut diags);
+    timings.lap("load", &mut lap);
     validate::validate(&raw, &mut diags);
+    timings.lap("validate", &mut lap);
     let model = if diags.has_errors() {
         None
     } else {
         Model::build(&raw)
     };
+    timings.lap("model", &mut lap);
     let Some(model) = model else {
         if !diags.has_errors() {
             diags.push(Diagnostic::error(
@@ -71,7 +138,7 @@ pub fn check(root: &Path) -> Result<Rendered, Diagnostics> {
             if !root.join(render::THEMES_DIR).join(name).is_dir() {
                 diags.push(
                     Diagnostic::error(
-                        "E021",
+                        "E065",
                         format!("テーマ `{name}` がありません"),
                         format!("theme `{name}` not found"),
                     )
@@ -91,12 +158,20 @@ pub fn check(root: &Path) -> Result<Rendered, Diagnostics> {
             return Err(diags.sorted());
         }
     };
-    match render::render_site(&model, &theme) {
-        Ok(files) => Ok(Rendered {
-            model,
-            files,
-            warnings: diags.sorted(),
-        }),
+    // The parsed files (with their source text) are not needed past this point.
+    drop(raw);
+    timings.lap("theme", &mut lap);
+    let rendered = render::render_site_into(&model, &theme, sink);
+    timings.lap("render", &mut lap);
+    match rendered {
+        Ok((files, jobs)) => {
+            timings.jobs = jobs;
+            Ok(Rendered {
+                model,
+                files,
+                warnings: diags.sorted(),
+            })
+        }
         Err(d) => {
             diags.extend(d);
             Err(diags.sorted())
@@ -148,6 +223,7 @@ pub struct BuildReport {
     pub elapsed: Duration,
     pub output: PathBuf,
     pub warnings: Diagnostics,
+    pub timings: Timings,
 }
 
 #[derive(Debug)]
@@ -164,11 +240,50 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let out = opts.output_dir();
     output::check_output_dir(&opts.root, &out, opts.force).map_err(BuildError::Output)?;
-    let mut rendered = check(&opts.root).map_err(BuildError::Content)?;
+    let mut timings = Timings::default();
+    // Each file is minified and written into the staging folder as soon as
+    // it is rendered, so memory holds the files in flight, not the site.
+    let staging =
+        output::Staging::create(&opts.root, &out, opts.force).map_err(BuildError::Output)?;
+    let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
+    let output_time = std::sync::atomic::AtomicU64::new(0);
+    let sink = |f: render::OutputFile| {
+        let start = Instant::now();
+        let r = staging.write(f);
+        output_time.fetch_add(
+            start.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        r.map_err(|e| {
+            let d = Diagnostic::error("E070", e.message_ja.clone(), e.message_en.clone());
+            if let Ok(mut slot) = failed.lock() {
+                slot.get_or_insert(e);
+            }
+            d
+        })
+    };
+    let rendered = check_into(&opts.root, &mut timings, &sink);
+    if let Some(e) = failed.into_inner().ok().flatten() {
+        staging.abort();
+        return Err(BuildError::Output(e));
+    }
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(d) => {
+            staging.abort();
+            return Err(BuildError::Content(d));
+        }
+    };
+    timings.jobs.push(render::JobTime {
+        kind: "(minify + write)".into(),
+        jobs: rendered.files.len(),
+        total: Duration::from_nanos(output_time.load(std::sync::atomic::Ordering::Relaxed)),
+        slowest: Duration::ZERO,
+    });
     let (pages, charts) = (rendered.pages(), rendered.charts());
-    output::minify(&mut rendered.files);
-    let written = output::write_site(&opts.root, &out, &rendered.files, opts.force)
-        .map_err(BuildError::Output)?;
+    let mut lap = Instant::now();
+    let written = staging.commit().map_err(BuildError::Output)?;
+    timings.lap("swap", &mut lap);
     Ok(BuildReport {
         pages,
         charts,
@@ -177,5 +292,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         elapsed: start.elapsed(),
         output: out,
         warnings: rendered.warnings,
+        timings,
     })
 }

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use mieru::diag::MessageFormat;
 use mieru::{BuildError, BuildOptions};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,6 +40,9 @@ enum Command {
         /// Print nothing but problems
         #[arg(long, short)]
         quiet: bool,
+        /// Print the time of each stage and of each kind of render job
+        #[arg(long)]
+        timings: bool,
     },
     /// データとテンプレートを検査します（書き込みなし） / check content and templates without writing
     Check {
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
             message_format,
             deny_warnings,
             quiet,
+            timings,
         } => {
             if deny_warnings {
                 if let Err(code) = check_only(&root, message_format, true, true) {
@@ -72,9 +77,26 @@ fn main() -> ExitCode {
                 output,
                 force,
             };
-            match mieru::build(&opts) {
+            let progress = (!quiet && std::io::stdout().is_terminal()).then(|| {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                bar.set_message("サイトを生成しています / building");
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            });
+            let result = mieru::build(&opts);
+            if let Some(bar) = progress {
+                bar.finish_and_clear();
+            }
+            match result {
                 Ok(report) => {
                     eprint!("{}", report.warnings.render(message_format));
+                    if timings {
+                        eprint!("{}", report.timings.table());
+                    }
                     if !quiet {
                         println!(
                             "{} ページ・{} グラフを {} に出力しました（{} ファイル、{:.1} KB、{:.2} 秒） / built {} pages and {} charts in {:.2} s",

@@ -84,11 +84,22 @@ pub fn budget_chart(
     money: impl Fn(i64) -> String,
 ) -> Result<Chart, Err> {
     let desc = budget_desc(title, years, &money);
+    draw(title, desc, |root| {
+        draw_budget(root, title, years, unit, &money)
+    })
+}
+
+/// Draws on a white SVG canvas and makes the result an accessible document.
+fn draw(
+    title: &str,
+    desc: String,
+    paint: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), Err>,
+) -> Result<Chart, Err> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        draw_budget(&root, title, years, unit, &money)?;
+        paint(&root)?;
         root.present().map_err(err)?;
     }
     Ok(Chart {
@@ -220,18 +231,7 @@ pub fn budget_desc(title: &str, years: &[BudgetYear], money: &impl Fn(i64) -> St
 /// and the actual values measured so far.
 pub fn indicator_chart(title: &str, s: &IndicatorSeries) -> Result<Chart, Err> {
     let desc = indicator_desc(title, s);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        draw_indicator(&root, title, s)?;
-        root.present().map_err(err)?;
-    }
-    Ok(Chart {
-        svg: finish(svg, title, &desc),
-        title: title.to_string(),
-        desc,
-    })
+    draw(title, desc, |root| draw_indicator(root, title, s))
 }
 
 fn draw_indicator(

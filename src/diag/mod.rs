@@ -69,6 +69,28 @@ impl Location {
         }
     }
 
+    /// A location known only by line and column (1-based, column in
+    /// characters) and the text of that line, as template engines report it.
+    pub fn at_line(path: &Path, line: usize, col: usize, source_line: &str) -> Location {
+        let source_line = source_line.trim_end_matches(['\r', '\n']).to_string();
+        let start = source_line
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(source_line.len(), |(i, _)| i);
+        let end = source_line[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        Location {
+            path: path.to_path_buf(),
+            line: line.max(1),
+            col: col.max(1),
+            span: start..end,
+            source_line,
+            line_start: 0,
+        }
+    }
+
     fn has_position(&self) -> bool {
         self.line > 0
     }
@@ -224,19 +246,33 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
+/// Edit distance counting a swap of two neighbouring letters as one edit
+/// (optimal string alignment), for "did you mean" suggestions: `nmae` is
+/// one slip away from `name`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (i, row) in d.chunks_mut(w).enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// The closest candidate to `word`, if it is close enough to be a typo.
@@ -275,6 +311,9 @@ mod tests {
         assert_eq!(suggest("setlement", keys), Some("settlement"));
         assert_eq!(suggest("budgte", keys), Some("budget"));
         assert_eq!(suggest("zzz", keys), None);
+        assert_eq!(suggest("nmae", ["id", "name"]), Some("name"));
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]

@@ -10,8 +10,11 @@ use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
 use raw::{RawPolicy, RawProgram, RawSite, RawYear};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use toml::de::{DeArray, DeTable, DeValue};
+use toml::Spanned;
 
 /// A content file: its path relative to the site root and its text.
 #[derive(Debug)]
@@ -26,6 +29,29 @@ impl SourceFile {
     }
     pub fn whole(&self) -> Location {
         Location::file(&self.path)
+    }
+
+    /// Where the value under `keys` (a path of table keys from the top) is
+    /// written, for checks on values whose struct field keeps no span.
+    /// Falls back to the whole file.
+    pub fn locate_key(&self, keys: &[&str]) -> Location {
+        let Ok(root) = DeTable::parse(&self.text) else {
+            return self.whole();
+        };
+        let mut table = root.get_ref();
+        for (i, key) in keys.iter().enumerate() {
+            let Some(v) = table.get(*key) else {
+                return self.whole();
+            };
+            if i + 1 == keys.len() {
+                return self.locate(v.span());
+            }
+            match v.get_ref() {
+                DeValue::Table(t) => table = t,
+                _ => return self.whole(),
+            }
+        }
+        self.whole()
     }
 }
 
@@ -58,6 +84,13 @@ pub struct RawContent {
     pub site: Option<Loaded<RawSite>>,
     pub policies: Vec<LoadedPolicy>,
     pub programs: Vec<LoadedProgram>,
+    /// Files that exist but could not be read or parsed (already
+    /// reported), so that what depends on them — a program pointing to a
+    /// policy, a program folder's program.toml — is not reported again as
+    /// missing.
+    pub failed: BTreeSet<PathBuf>,
+    /// The accessibility test report named in site.toml, when readable.
+    pub accessibility_report: Option<crate::model::accessibility::Report>,
 }
 
 /// What a file under content/ is, judged by its place.
@@ -101,6 +134,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
         .collect();
 
     let mut out = RawContent::default();
+    for ((path, _), (parsed, _)) in files.iter().zip(&results) {
+        if parsed.is_none() {
+            out.failed.insert(path.clone());
+        }
+    }
     for (parsed, d) in results {
         diags.extend(d);
         match parsed {
@@ -138,6 +176,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     }
     out.policies.sort_by(|a, b| a.slug.cmp(&b.slug));
     out.programs = program_dirs;
+    let report = out
+        .site
+        .as_ref()
+        .and_then(|s| s.data.accessibility.as_ref())
+        .and_then(|a| a.report.as_deref());
+    if let Some(rel) = report {
+        out.accessibility_report = crate::model::accessibility::read_report(root, rel, diags);
+    }
     out
 }
 
@@ -257,7 +303,12 @@ pub fn read_source(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<S
             return None;
         }
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    decode(rel, &bytes, diags)
+}
+
+/// The text of a file's bytes: UTF-8 with or without BOM, not empty.
+pub fn decode(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<SourceFile> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
@@ -292,18 +343,282 @@ pub fn read_source(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<S
     })
 }
 
+/// Decodes and parses `bytes` as each kind of content file in turn (site,
+/// policy, program, year), collecting every diagnostic: the loader's whole
+/// surface for one file, as property tests and the fuzzer drive it.
+pub fn parse_every_kind(bytes: &[u8]) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let Some(file) = decode(Path::new("content/fuzz.toml"), bytes, &mut diags) else {
+        return diags;
+    };
+    let file = Arc::new(file);
+    let _ = parse::<RawSite>(file.clone(), &mut diags);
+    let _ = parse::<RawPolicy>(file.clone(), &mut diags);
+    let _ = parse::<RawProgram>(file.clone(), &mut diags);
+    let _ = parse::<RawYear>(file, &mut diags);
+    diags
+}
+
 /// Parses a file into `T`, turning TOML and schema errors into diagnostics.
+///
+/// Every syntax error of the file is reported (the parser recovers). Serde
+/// stops at the first schema error, so the parsed table is repaired after
+/// each one — the offending key or value taken out, a placeholder put in for
+/// a missing key — and deserialized again, until it passes or nothing more
+/// can be repaired. That way one run lists every unknown key, wrong type and
+/// missing key of the file, each at its own place.
 pub fn parse<T: DeserializeOwned>(
     file: Arc<SourceFile>,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
-    match toml::from_str::<T>(&file.text) {
-        Ok(data) => Some(Loaded { file, data }),
-        Err(e) => {
-            diags.push(toml_error(&file, &e));
-            None
+    let (mut root, errors) = DeTable::parse_recoverable(&file.text);
+    if !errors.is_empty() {
+        for e in &errors {
+            diags.push(toml_error(&file, e));
+        }
+        return None;
+    }
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let mut repair = Repair::default();
+    for _ in 0..MAX_REPAIRS {
+        let e = match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(data) if found.is_empty() => return Some(Loaded { file, data }),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let Some(span) = e.span() else {
+            found.push(toml_error(&file, &e));
+            break;
+        };
+        let missing = missing_key(e.message());
+        if span.start >= PLACEHOLDER_BASE && !missing.is_empty() {
+            // A placeholder table lacks keys of its own: fill it quietly.
+            if repair.insert_placeholder(&mut root, &span, &missing) {
+                continue;
+            }
+            break;
+        }
+        if let Some(fixed) = repair.retry_placeholder(&mut root, &span) {
+            if fixed {
+                continue;
+            }
+            break;
+        }
+        let mut d = toml_error(&file, &e);
+        let repaired = match d.code {
+            "E004" => remove_at(root.get_mut(), &span, Target::Key, &mut repair.removed),
+            "E007" => remove_at(root.get_mut(), &span, Target::Value, &mut repair.removed),
+            "E005" => {
+                if span == root.span() {
+                    // The top level has no header to point at: the file's start.
+                    d = d.at(file.locate(0..0));
+                }
+                repair.insert_placeholder(&mut root, &span, &missing)
+            }
+            _ => false,
+        };
+        // A key taken out for its wrong value is reported once, as E007.
+        let echo = d.code == "E005" && repair.removed.contains(&missing);
+        if !echo {
+            found.push(d);
+        }
+        if !repaired {
+            break;
         }
     }
+    for d in found {
+        diags.push(d);
+    }
+    None
+}
+
+/// A file with more problems than this is reported in part.
+const MAX_REPAIRS: usize = 200;
+
+/// Placeholders stand in for missing keys so that deserialization can go
+/// on; their spans lie far past any real file so they are never confused
+/// with a place in it.
+const PLACEHOLDER_BASE: usize = usize::MAX / 2;
+
+#[derive(Default)]
+struct Repair {
+    /// Names of keys taken out of the table.
+    removed: BTreeSet<String>,
+    /// Placeholders put in: (span, table span, key, index of the next kind to try).
+    placeholders: Vec<(usize, std::ops::Range<usize>, String, usize)>,
+}
+
+impl Repair {
+    /// When `span` is a placeholder's, the placeholder had the wrong type:
+    /// tries the next kind. Some(false) when all kinds are used up.
+    fn retry_placeholder(
+        &mut self,
+        root: &mut Spanned<DeTable<'_>>,
+        span: &std::ops::Range<usize>,
+    ) -> Option<bool> {
+        let i = self
+            .placeholders
+            .iter()
+            .position(|(s, ..)| *s == span.start)?;
+        let (start, table, key, kind) = self.placeholders[i].clone();
+        let next = kind + 1;
+        let Some(value) = placeholder(next, start) else {
+            return Some(false);
+        };
+        self.placeholders[i].3 = next;
+        Some(set_in_table(root, &table, &key, value))
+    }
+
+    fn insert_placeholder(
+        &mut self,
+        root: &mut Spanned<DeTable<'_>>,
+        table: &std::ops::Range<usize>,
+        key: &str,
+    ) -> bool {
+        if key.is_empty()
+            || self
+                .placeholders
+                .iter()
+                .any(|(_, t, k, _)| t == table && k == key)
+        {
+            return false;
+        }
+        let start = PLACEHOLDER_BASE + self.placeholders.len();
+        let Some(value) = placeholder(0, start) else {
+            return false;
+        };
+        self.placeholders
+            .push((start, table.clone(), key.to_string(), 0));
+        set_in_table(root, table, key, value)
+    }
+}
+
+/// The `kind`-th guess at a missing value's type.
+fn placeholder(kind: usize, start: usize) -> Option<Spanned<DeValue<'static>>> {
+    let text = ["\"\"", "0", "0.0", "[]", "{}", "false"].get(kind)?;
+    let value = if *text == "{}" {
+        DeValue::Table(DeTable::new())
+    } else {
+        DeValue::parse(text).ok()?.into_inner()
+    };
+    Some(Spanned::new(start..start, value))
+}
+
+/// Puts `value` under `key` in the table spanning `table` (the root when
+/// no inner table has that span).
+fn set_in_table<'i>(
+    root: &mut Spanned<DeTable<'i>>,
+    table: &std::ops::Range<usize>,
+    key: &str,
+    value: Spanned<DeValue<'i>>,
+) -> bool {
+    fn find<'a, 'i>(
+        t: &'a mut DeTable<'i>,
+        span: &std::ops::Range<usize>,
+    ) -> Option<&'a mut DeTable<'i>> {
+        for (_, v) in t.iter_mut() {
+            let here = v.span() == *span;
+            match v.get_mut() {
+                DeValue::Table(inner) => {
+                    if here {
+                        return Some(inner);
+                    }
+                    if let Some(found) = find(inner, span) {
+                        return Some(found);
+                    }
+                }
+                DeValue::Array(items) => {
+                    for item in items.iter_mut() {
+                        let here = item.span() == *span;
+                        if let DeValue::Table(inner) = item.get_mut() {
+                            if here {
+                                return Some(inner);
+                            }
+                            if let Some(found) = find(inner, span) {
+                                return Some(found);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    let whole = root.span() == *table;
+    let target = match find(root.get_mut(), table) {
+        Some(t) => t,
+        None if whole => root.get_mut(),
+        None => return false,
+    };
+    let k = Spanned::new(value.span(), std::borrow::Cow::Owned(key.to_string()));
+    target.insert(k, value);
+    true
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Key,
+    Value,
+}
+
+/// Removes the entry whose key (or value) has `span`, or the array item
+/// with that span. Names of removed keys are added to `removed`.
+fn remove_at(
+    t: &mut DeTable<'_>,
+    span: &std::ops::Range<usize>,
+    target: Target,
+    removed: &mut BTreeSet<String>,
+) -> bool {
+    let hit = t
+        .iter()
+        .find(|(k, v)| match target {
+            Target::Key => k.span() == *span,
+            Target::Value => v.span() == *span,
+        })
+        .map(|(k, _)| k.get_ref().to_string());
+    if let Some(key) = hit {
+        t.remove(key.as_str());
+        removed.insert(key);
+        return true;
+    }
+    t.iter_mut().any(|(_, v)| match v.get_mut() {
+        DeValue::Table(inner) => remove_at(inner, span, target, removed),
+        DeValue::Array(items) => remove_in_array(items, span, target, removed),
+        _ => false,
+    })
+}
+
+fn remove_in_array(
+    items: &mut DeArray<'_>,
+    span: &std::ops::Range<usize>,
+    target: Target,
+    removed: &mut BTreeSet<String>,
+) -> bool {
+    if target == Target::Value {
+        if let Some(i) = items.iter().position(|item| item.span() == *span) {
+            let mut kept = DeArray::new();
+            for (j, item) in items.iter().enumerate() {
+                if j != i {
+                    kept.push(item.clone());
+                }
+            }
+            *items = kept;
+            return true;
+        }
+    }
+    items.iter_mut().any(|item| match item.get_mut() {
+        DeValue::Table(inner) => remove_at(inner, span, target, removed),
+        _ => false,
+    })
+}
+
+fn missing_key(message: &str) -> String {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Classifies a toml/serde error into a coded, bilingual diagnostic.
@@ -344,12 +659,29 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
             "add `{key} = …` to this table (see README, field reference)"
         ))
     } else if msg.contains("duplicate key") || msg.contains("duplicate field") {
-        Diagnostic::error("E006", "同じキーが2回書かれています", first_line)
-            .help("keep one of the two lines")
+        let key = file
+            .text
+            .get(span.clone())
+            .filter(|k| !k.is_empty() && k.len() < 100 && !k.contains('\n'))
+            .unwrap_or("");
+        Diagnostic::error(
+            "E006",
+            format!("同じキー `{key}` が2回書かれています"),
+            format!("duplicate key `{key}`"),
+        )
+        .help("keep one of the two; a [table] may be written only once")
     } else if msg.contains(" / expected ") {
         // Our own bilingual messages from SheetValue and Code.
         let (ja, en) = msg.split_once(" / ").unwrap_or((&msg, &msg));
-        Diagnostic::error("E007", ja.to_string(), en.to_string())
+        let d = Diagnostic::error("E007", ja.to_string(), en.to_string());
+        if en.contains("amount") || en.contains("number") {
+            d.help(
+                "write the number alone, without quotes, commas or unit (the unit is money_unit in \
+                 site.toml); \"—\" for not applicable, \"\" for not filled in yet",
+            )
+        } else {
+            d
+        }
     } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         Diagnostic::error("E007", "値の型が違います", first_line)
             .help("text goes in quotes (\"…\"), numbers without; a list is written [ … ]")
@@ -362,4 +694,97 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
         .help("check quotes, `=` and [table] headers on this line")
     };
     d.at(loc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raw::{RawPolicy, RawYear};
+
+    fn problems<T: DeserializeOwned>(text: &str) -> Vec<(String, usize, usize, String)> {
+        let file = Arc::new(SourceFile {
+            path: PathBuf::from("f.toml"),
+            text: text.to_string(),
+        });
+        let mut d = Diagnostics::new();
+        let parsed = parse::<T>(file, &mut d);
+        assert_eq!(parsed.is_some(), d.is_empty(), "{d:?}");
+        d.sorted()
+            .iter()
+            .map(|d| {
+                let l = d.location.as_deref().unwrap();
+                (
+                    d.code.to_string(),
+                    l.line,
+                    l.col,
+                    format!("{} {}", d.message_en, d.help.clone().unwrap_or_default()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_unknown_key_and_wrong_value_of_a_file_is_reported() {
+        let p = problems::<RawYear>(
+            "fiscal_year = 2021\nsetlement = 1\nbudgte = 2\n[check]\nevalution = \"x\"\nrating = 3\n[budget]\namount = \"abc\"\n[[indicators]]\ntarget = 1\n",
+        );
+        let at: Vec<_> = p
+            .iter()
+            .map(|(c, l, col, _)| (c.as_str(), *l, *col))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("E004", 2, 1),
+                ("E004", 3, 1),
+                ("E004", 5, 1),
+                ("E007", 6, 10),
+                ("E007", 8, 10),
+                ("E005", 9, 1),
+            ]
+        );
+        assert!(p[0].3.contains("did you mean `settlement`"), "{p:?}");
+        assert!(p[1].3.contains("did you mean `budget`"), "{p:?}");
+        assert!(p[2].3.contains("did you mean `evaluation`"), "{p:?}");
+    }
+
+    #[test]
+    fn every_missing_key_is_reported_even_inside_missing_tables() {
+        let p = problems::<RawPolicy>(
+            "outline = 1\n[[directions]]\nid = \"a\"\n[[indicators]]\nname = \"n\"\nbaseline = { value = 1 }\n",
+        );
+        let at: Vec<_> = p
+            .iter()
+            .map(|(c, l, _, m)| {
+                (
+                    c.as_str(),
+                    *l,
+                    m.split('`').nth(1).unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("E005", 1, "name".to_string()),
+                ("E007", 1, "1".to_string()),
+                ("E005", 2, "name".to_string()),
+                ("E005", 4, "target".to_string()),
+                ("E005", 6, "year".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_syntax_error_is_reported() {
+        let p = problems::<RawPolicy>("a = 1\na = 2\nb = \nc = [\n");
+        let at: Vec<_> = p.iter().map(|(c, l, ..)| (c.as_str(), *l)).collect();
+        assert_eq!(at, [("E006", 2), ("E001", 3), ("E001", 4)]);
+    }
+
+    #[test]
+    fn good_files_parse_with_crlf_bom_free_text_and_full_width_spaces() {
+        let text = "fiscal_year = 2021\r\nactivities = \"\u{3000}説明\u{3000}\"\r\n[budget]\r\namount = 5\r\n";
+        assert!(problems::<RawYear>(text).is_empty());
+    }
 }

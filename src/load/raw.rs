@@ -71,6 +71,28 @@ pub struct RawSite {
     /// (今後の方向性), `indicator_kind` (指標の種類).
     #[serde(default)]
     pub choices: BTreeMap<String, Vec<String>>,
+    /// 変更点ページに載せる予算額の増減率（%）: a program whose budget moved
+    /// by more than this share from one year to the next is listed. Default 20.
+    pub change_threshold: Option<Spanned<f64>>,
+    /// アクセシビリティ方針と試験結果: both pages are made when this table is present.
+    pub accessibility: Option<RawAccessibility>,
+}
+
+/// `[accessibility]` in site.toml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccessibility {
+    /// 目標とする適合レベル（例：JIS X 8341-3:2016 の適合レベルAAに準拠）
+    pub target: String,
+    /// 対象範囲
+    pub scope: String,
+    /// 方針の本文 (one paragraph per line)
+    #[serde(default)]
+    pub policy: String,
+    /// 問い合わせ先
+    pub contact: Option<String>,
+    /// 試験結果: the JSON report of tests/browser/run.sh, relative to the site root.
+    pub report: Option<String>,
 }
 
 fn default_money_unit() -> Spanned<String> {

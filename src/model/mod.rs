@@ -3,6 +3,7 @@
 //! between programs and policies, totals by year). Rendering reads it and
 //! never changes it.
 
+pub mod accessibility;
 pub mod format;
 pub mod value;
 
@@ -20,6 +21,8 @@ pub struct Model {
     pub programs: Vec<Program>,
     /// 施策の大綱, in the order of their first policy.
     pub outlines: Vec<Outline>,
+    /// Every fiscal year that has a sheet of some program, ascending.
+    pub fiscal_years: Vec<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,7 +39,14 @@ pub struct SiteInfo {
     pub licence_url: Option<String>,
     pub theme: String,
     pub choices: BTreeMap<String, Vec<String>>,
+    /// Budget change (percent) beyond which the changes page lists a program.
+    pub change_threshold: f64,
+    /// アクセシビリティ方針と試験結果, when site.toml has `[accessibility]`.
+    pub accessibility: Option<accessibility::Accessibility>,
 }
+
+/// The default of `change_threshold` in site.toml.
+pub const DEFAULT_CHANGE_THRESHOLD: f64 = 20.0;
 
 #[derive(Debug, Clone)]
 pub struct Outline {
@@ -272,6 +282,14 @@ impl Model {
             licence_url: site_src.licence.url.clone(),
             theme: site_src.theme.get_ref().clone(),
             choices: site_src.choices.clone(),
+            change_threshold: site_src
+                .change_threshold
+                .as_ref()
+                .map_or(DEFAULT_CHANGE_THRESHOLD, |t| *t.get_ref()),
+            accessibility: site_src
+                .accessibility
+                .as_ref()
+                .map(|a| accessibility::Accessibility::of(a, raw.accessibility_report.clone())),
         };
 
         // Policies: outline order follows the first policy of each outline.
@@ -492,11 +510,18 @@ impl Model {
                 name,
             })
             .collect();
+        let fiscal_years = programs
+            .iter()
+            .flat_map(|p| p.years.keys().copied())
+            .collect::<BTreeSet<i32>>()
+            .into_iter()
+            .collect();
         Some(Model {
             site,
             policies,
             programs,
             outlines,
+            fiscal_years,
         })
     }
 }

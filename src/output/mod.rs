@@ -218,6 +218,147 @@ pub fn write_site(
     Ok(written)
 }
 
+/// A staging folder being filled file by file while the site renders, then
+/// swapped in by [`Staging::commit`] exactly as [`write_site`] does. Until
+/// the commit, the output folder is untouched; [`Staging::abort`] (or a
+/// failed commit) removes the staging folder.
+pub struct Staging {
+    root: PathBuf,
+    out: PathBuf,
+    dir: PathBuf,
+    force: bool,
+    files: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl Staging {
+    /// Checks `out` and creates an empty staging folder beside it.
+    pub fn create(root: &Path, out: &Path, force: bool) -> Result<Staging, OutputError> {
+        check_output_dir(root, out, force)?;
+        let out = absolute(out);
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        fs::create_dir_all(&parent)
+            .map_err(|e| fail("出力先の親フォルダを作れません", e.to_string(), &parent))?;
+        // Unique within the process too, so that two builds running side by
+        // side (tests do) never share a staging folder.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = parent.join(format!(".{name}.mieru-new-{}-{n}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)
+                .map_err(|e| fail("前回の一時フォルダを消せません", e.to_string(), &dir))?;
+        }
+        fs::create_dir_all(&dir)
+            .map_err(|e| fail("一時フォルダを作れません", e.to_string(), &dir))?;
+        Ok(Staging {
+            root: root.to_path_buf(),
+            out,
+            dir,
+            force,
+            files: Default::default(),
+            bytes: Default::default(),
+        })
+    }
+
+    /// Writes one file into the staging folder (HTML minified first).
+    /// Safe to call from many threads at once.
+    pub fn write(&self, mut f: OutputFile) -> Result<OutputFile, OutputError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let rel = safe_relative(&f.path).ok_or_else(|| {
+            fail(
+                "出力先の外を指すパスです",
+                format!("unsafe output path `{}`", f.path),
+                &self.dir,
+            )
+        })?;
+        if f.kind == FileKind::Html {
+            f.bytes = minify_html::minify(&f.bytes, &minify_cfg());
+        }
+        let path = self.dir.join(rel);
+        if let Some(d) = path.parent() {
+            fs::create_dir_all(d).map_err(|e| fail("フォルダを作れません", e.to_string(), d))?;
+        }
+        let mut file = fs::File::create_new(&path)
+            .map_err(|e| fail("ファイルを書けません", e.to_string(), &path))?;
+        file.write_all(&f.bytes)
+            .map_err(|e| fail("ファイルを書けません", e.to_string(), &path))?;
+        self.files.fetch_add(1, Relaxed);
+        self.bytes.fetch_add(f.bytes.len() as u64, Relaxed);
+        f.bytes = Vec::new();
+        Ok(f)
+    }
+
+    /// Marks the staging folder as mieru's and swaps it in for the output.
+    pub fn commit(self) -> Result<Written, OutputError> {
+        let written = Written {
+            files: self.files.load(std::sync::atomic::Ordering::Relaxed),
+            bytes: self.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        };
+        let result = self.swap();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        result.map(|()| written)
+    }
+
+    fn swap(&self) -> Result<(), OutputError> {
+        // The output may have changed while the site was rendering.
+        check_output_dir(&self.root, &self.out, self.force)?;
+        fs::write(
+            self.dir.join(MARKER),
+            "This folder is written by mieru and replaced on every build.\n",
+        )
+        .map_err(|e| fail("ファイルを書けません", e.to_string(), &self.dir))?;
+        let out = &self.out;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let old = out
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .join(format!(".{name}.mieru-old-{}", std::process::id()));
+        if old.exists() {
+            fs::remove_dir_all(&old)
+                .map_err(|e| fail("前回の一時フォルダを消せません", e.to_string(), &old))?;
+        }
+        if out.exists() {
+            fs::rename(out, &old)
+                .map_err(|e| fail("以前の出力を移動できません", e.to_string(), out))?;
+            if let Err(e) = fs::rename(&self.dir, out) {
+                let _ = fs::rename(&old, out);
+                return Err(fail("新しい出力を配置できません", e.to_string(), out));
+            }
+            fs::remove_dir_all(&old)
+                .map_err(|e| fail("以前の出力を削除できません", e.to_string(), &old))?;
+        } else {
+            fs::rename(&self.dir, out)
+                .map_err(|e| fail("新しい出力を配置できません", e.to_string(), out))?;
+        }
+        Ok(())
+    }
+
+    /// Removes the staging folder; the output stays as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Drop for Staging {
+    /// A build that stops early — an error, or a panic in a render job —
+    /// leaves no staging folder behind. After a commit the folder has been
+    /// renamed into place and there is nothing left to remove.
+    fn drop(&mut self) {
+        if self.dir.exists() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 fn write_all(staging: &Path, files: &[OutputFile]) -> Result<Written, OutputError> {
     fs::create_dir_all(staging)
         .map_err(|e| fail("一時フォルダを作れません", e.to_string(), staging))?;

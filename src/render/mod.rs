@@ -3,6 +3,12 @@
 //! Each job is a pure function of the model and returns the bytes of one
 //! file; writing them is the output stage's business.
 
+pub mod accessibility;
+pub mod data;
+pub mod diff;
+pub mod feeds;
+pub mod portal;
+pub mod search;
 pub mod view;
 
 use crate::chart::{self, BudgetYear, IndicatorPoint, IndicatorSeries};
@@ -44,6 +50,19 @@ enum Job {
     Program(usize),
     ProgramYear(usize, i32),
     ProgramChart(usize),
+    Data(data::DataJob),
+    SearchIndex,
+    SearchPage,
+    DataPage,
+    Programs(portal::Order),
+    Departments,
+    Department(usize),
+    Overview,
+    Changes(i32),
+    Robots,
+    Feed,
+    AccessibilityPolicy,
+    AccessibilityResults,
 }
 
 /// A theme: its templates (parsed once) and its static files.
@@ -55,7 +74,19 @@ pub struct Theme {
 }
 
 pub const THEMES_DIR: &str = "themes";
-const TEMPLATES: [&str; 4] = ["index.html", "policy.html", "program.html", "404.html"];
+const TEMPLATES: [&str; 11] = [
+    "index.html",
+    "policy.html",
+    "program.html",
+    "404.html",
+    "programs.html",
+    "departments.html",
+    "department.html",
+    "overview.html",
+    "changes.html",
+    "search.html",
+    "data.html",
+];
 
 impl Theme {
     /// Loads `root/themes/<name>`: every template under `templates/`, the
@@ -191,13 +222,40 @@ fn template_error(theme_dir: &Path, e: &tera::Error) -> Diagnostic {
         .filter(|t| t.ends_with(".html"))
         .map(|t| theme_dir.join("templates").join(t))
         .unwrap_or_else(|| theme_dir.join("templates"));
+    // A parse error's own drawing of the line is shown by the diagnostic;
+    // keep its first words and its "= expected …" conclusion.
+    let en = match (msg.split_once("-->"), msg.rsplit_once("\n  = ")) {
+        (Some((head, _)), Some((_, tail))) => format!("{} {}", head.trim_end(), tail),
+        _ => msg.clone(),
+    };
     Diagnostic::error(
         "E063",
         "テンプレートの処理に失敗しました",
-        msg.replace('\n', " "),
+        en.split_whitespace().collect::<Vec<_>>().join(" "),
     )
-    .at(Location::file(&template))
+    .at(template_place(&template, &msg))
     .help("the error is in the theme's template, not in content/")
+}
+
+/// The line and column of a template syntax error, from the parser's
+/// ` --> line:col` and `line | text` lines; the whole template otherwise.
+fn template_place(template: &Path, msg: &str) -> Location {
+    let place = msg.split_once("--> ").and_then(|(_, rest)| {
+        let lc = rest.split_whitespace().next()?;
+        let (l, c) = lc.split_once(':')?;
+        Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
+    });
+    match place {
+        Some((line, col)) => {
+            let prefix = format!("{line} | ");
+            let source = msg
+                .lines()
+                .find_map(|l| l.trim_start().strip_prefix(prefix.as_str()))
+                .unwrap_or("");
+            Location::at_line(template, line, col, source)
+        }
+        None => Location::file(template),
+    }
 }
 
 fn jobs(m: &Model) -> Vec<Job> {
@@ -218,13 +276,131 @@ fn jobs(m: &Model) -> Vec<Job> {
             jobs.push(Job::ProgramYear(i, y));
         }
     }
+    jobs.extend(data::all_jobs(m).into_iter().map(Job::Data));
+    jobs.extend([
+        Job::SearchIndex,
+        Job::SearchPage,
+        Job::DataPage,
+        Job::Departments,
+        Job::Overview,
+        Job::Robots,
+        Job::Feed,
+    ]);
+    jobs.extend(portal::ORDERS.into_iter().map(Job::Programs));
+    jobs.extend((0..portal::departments(m).len()).map(Job::Department));
+    jobs.extend(diff::change_years(m).into_iter().map(Job::Changes));
+    if m.site.accessibility.is_some() {
+        jobs.extend([Job::AccessibilityPolicy, Job::AccessibilityResults]);
+    }
     jobs
+}
+
+/// Time spent on one kind of job (its variant name: `Program`, `ProgramChart`…),
+/// summed over the threads that ran them: where a build's time goes.
+#[derive(Debug, Clone, Default)]
+pub struct JobTime {
+    pub kind: String,
+    pub jobs: usize,
+    pub total: std::time::Duration,
+    pub slowest: std::time::Duration,
+}
+
+fn job_kind(job: &Job) -> String {
+    let name = format!("{job:?}");
+    name.split('(').next().unwrap_or_default().to_string()
+}
+
+fn job_times(timed: impl Iterator<Item = (String, std::time::Duration)>) -> Vec<JobTime> {
+    let mut by_kind: std::collections::BTreeMap<String, JobTime> = Default::default();
+    for (kind, d) in timed {
+        let t = by_kind.entry(kind.clone()).or_insert_with(|| JobTime {
+            kind,
+            ..JobTime::default()
+        });
+        t.jobs += 1;
+        t.total += d;
+        t.slowest = t.slowest.max(d);
+    }
+    let mut v: Vec<JobTime> = by_kind.into_values().collect();
+    v.sort_by_key(|t| std::cmp::Reverse(t.total));
+    v
+}
+
+/// The bytes of one program's page (its latest sheet), as `render_site`
+/// renders it: for measuring one job alone.
+pub fn render_program_page(m: &Model, theme: &Theme, i: usize) -> Result<Vec<u8>, Diagnostic> {
+    run(m, theme, &Cache::new(m), Job::Program(i)).map(|f| f.bytes)
+}
+
+/// The bytes of one program's budget chart, as `render_site` renders it.
+pub fn render_program_chart(m: &Model, theme: &Theme, i: usize) -> Result<Vec<u8>, Diagnostic> {
+    run(m, theme, &Cache::new(m), Job::ProgramChart(i)).map(|f| f.bytes)
 }
 
 /// Renders every page and chart of the site, and lists the theme's assets.
 pub fn render_site(m: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs(m).par_iter().map(|job| run(m, theme, *job)).collect();
+    render_site_timed(m, theme).map(|(files, _)| files)
+}
+
+/// [`render_site`], also telling the time spent per kind of job.
+pub fn render_site_timed(
+    m: &Model,
+    theme: &Theme,
+) -> Result<(Vec<OutputFile>, Vec<JobTime>), Diagnostics> {
+    render_site_into(m, theme, &Ok)
+}
+
+/// Where each rendered file goes as soon as it is rendered: `sink` gets the
+/// file and returns what the caller wants kept of it (the file itself, or
+/// only its path and kind once the output stage has written it). Handing
+/// files on one by one keeps a large site's memory bounded by the files in
+/// flight rather than the whole site. A sink error fails the render.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<OutputFile, Diagnostic> + Sync + 'a;
+
+/// [`render_site_timed`], passing every file through `sink`.
+pub fn render_site_into(
+    m: &Model,
+    theme: &Theme,
+    sink: &Sink,
+) -> Result<(Vec<OutputFile>, Vec<JobTime>), Diagnostics> {
+    // The data page shows the size of every data file: it runs after them,
+    // reading their sizes, instead of rendering them a second time.
+    let all_jobs: Vec<Job> = jobs(m)
+        .into_iter()
+        .filter(|j| !matches!(j, Job::DataPage))
+        .collect();
+    let cache = Cache::new(m);
+    let run_timed = |job: &Job, sizes: Option<&Sizes>| {
+        let start = std::time::Instant::now();
+        let r = match (job, sizes) {
+            (Job::DataPage, Some(sizes)) => data_page_file(m, theme, sizes),
+            _ => run(m, theme, &cache, *job),
+        };
+        let elapsed = start.elapsed();
+        let size = r
+            .as_ref()
+            .ok()
+            .filter(|f| f.path.starts_with(data::DATA_DIR))
+            .map(|f| (f.path.clone(), f.bytes.len()));
+        (r.and_then(sink), elapsed, size)
+    };
+    let mut timed: Vec<JobOutcome> = all_jobs
+        .par_iter()
+        .map(|job| run_timed(job, None))
+        .collect();
+    let sizes: Sizes = timed.iter_mut().filter_map(|(_, _, s)| s.take()).collect();
+    let mut all_jobs = all_jobs;
+    all_jobs.push(Job::DataPage);
+    timed.push(run_timed(&Job::DataPage, Some(&sizes)));
+    let timed: Vec<(Result<OutputFile, Diagnostic>, std::time::Duration)> =
+        timed.into_iter().map(|(r, d, _)| (r, d)).collect();
+    let times = job_times(
+        all_jobs
+            .iter()
+            .zip(&timed)
+            .map(|(job, (_, d))| (job_kind(job), *d)),
+    );
+    let results = timed.into_iter().map(|(r, _)| r);
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut diags = Diagnostics::new();
     for r in results {
@@ -235,11 +411,14 @@ pub fn render_site(m: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Diagnost
     }
     for (rel, path) in &theme.assets {
         match std::fs::read(path) {
-            Ok(bytes) => files.push(OutputFile {
+            Ok(bytes) => match sink(OutputFile {
                 path: rel.clone(),
                 kind: FileKind::Asset,
                 bytes,
-            }),
+            }) {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            },
             Err(e) => diags.push(
                 Diagnostic::error(
                     "E061",
@@ -253,11 +432,65 @@ pub fn render_site(m: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Diagnost
     if diags.has_errors() {
         return Err(diags);
     }
+    // The sitemap lists the pages just rendered, so it cannot miss one.
+    let pages: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Html)
+        .map(|f| f.path.clone())
+        .collect();
+    let sitemap = sink(OutputFile {
+        path: "sitemap.xml".into(),
+        kind: FileKind::Asset,
+        bytes: feeds::sitemap(m, &pages),
+    })
+    .map_err(|d| Diagnostics::from_iter([d]))?;
+    files.push(sitemap);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, times))
 }
 
-fn run(m: &Model, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
+/// Sizes in bytes of rendered files, by output path.
+type Sizes = std::collections::BTreeMap<String, usize>;
+
+/// A job's file (or error), its time, and its size when it is a data file.
+type JobOutcome = (
+    Result<OutputFile, Diagnostic>,
+    std::time::Duration,
+    Option<(String, usize)>,
+);
+
+fn data_page_file(m: &Model, theme: &Theme, sizes: &Sizes) -> Result<OutputFile, Diagnostic> {
+    let view = portal::data_page(m, &|path| sizes.get(path).copied());
+    Ok(OutputFile {
+        path: format!("{}index.html", data::DATA_DIR),
+        kind: FileKind::Html,
+        bytes: page(theme, "data.html", &view)?.into_bytes(),
+    })
+}
+
+/// What several jobs of one build need and is worth computing once: the
+/// text diffs of a program serve its latest page and every year page.
+struct Cache {
+    changes: Vec<std::sync::OnceLock<Vec<diff::FieldChange>>>,
+}
+
+impl Cache {
+    fn new(m: &Model) -> Cache {
+        Cache {
+            changes: m
+                .programs
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        }
+    }
+
+    fn changes(&self, m: &Model, i: usize) -> &[diff::FieldChange] {
+        self.changes[i].get_or_init(|| diff::program_changes(&m.programs[i]))
+    }
+}
+
+fn run(m: &Model, theme: &Theme, cache: &Cache, job: Job) -> Result<OutputFile, Diagnostic> {
     let fmt = Fmt {
         unit: &m.site.money_unit,
     };
@@ -279,7 +512,14 @@ fn run(m: &Model, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
         }
         Job::Program(i) => {
             let p = &m.programs[i];
-            let v = program_page(m, p, m.site.evaluation_year, true, &fmt);
+            let v = program_page(
+                m,
+                p,
+                m.site.evaluation_year,
+                true,
+                &fmt,
+                cache.changes(m, i),
+            );
             (
                 format!("{}index.html", program_url(p)),
                 page(theme, "program.html", &v)?,
@@ -287,7 +527,7 @@ fn run(m: &Model, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
         }
         Job::ProgramYear(i, y) => {
             let p = &m.programs[i];
-            let v = program_page(m, p, y, false, &fmt);
+            let v = program_page(m, p, y, false, &fmt, cache.changes(m, i));
             (
                 format!("{}index.html", program_year_url(p, y)),
                 page(theme, "program.html", &v)?,
@@ -323,12 +563,101 @@ fn run(m: &Model, theme: &Theme, job: Job) -> Result<OutputFile, Diagnostic> {
                 .map_err(chart_error)?;
             return Ok(svg(format!("{}indicator-{}.svg", policy_url(p), k + 1), c));
         }
+        Job::Data(d) => return Ok(asset(data::path(m, d), data::render(m, d))),
+        Job::SearchIndex => return Ok(asset(search::INDEX_PATH.into(), search::render(m))),
+        Job::Robots => return Ok(asset("robots.txt".into(), feeds::robots(m))),
+        Job::Feed => {
+            let epoch = std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok());
+            return Ok(asset("feed.xml".into(), feeds::atom(m, epoch)));
+        }
+        Job::SearchPage => (
+            "search/index.html".into(),
+            page(theme, "search.html", &portal::search_page(m))?,
+        ),
+        Job::DataPage => (
+            format!("{}index.html", data::DATA_DIR),
+            page(theme, "data.html", &portal::data_page(m, &|_| None))?,
+        ),
+        Job::Programs(order) => (
+            order.path().into(),
+            page(
+                theme,
+                "programs.html",
+                &portal::programs_page(m, order, &fmt),
+            )?,
+        ),
+        Job::Departments => (
+            "departments/index.html".into(),
+            page(
+                theme,
+                "departments.html",
+                &portal::departments_page(m, &fmt),
+            )?,
+        ),
+        Job::Department(k) => (
+            format!(
+                "{}index.html",
+                portal::department_url(&portal::departments(m)[k])
+            ),
+            page(
+                theme,
+                "department.html",
+                &portal::department_page(m, k, &fmt),
+            )?,
+        ),
+        Job::Overview => (
+            "overview/index.html".into(),
+            page(theme, "overview.html", &portal::overview_page(m, &fmt))?,
+        ),
+        Job::Changes(y) => (
+            format!("changes/{y}/index.html"),
+            page(
+                theme,
+                "changes.html",
+                &portal::changes_page(m, y, &diff::change_years(m), &fmt),
+            )?,
+        ),
+        Job::AccessibilityPolicy | Job::AccessibilityResults => {
+            let Some(a) = m.site.accessibility.as_ref() else {
+                unreachable!("accessibility pages are only listed when configured")
+            };
+            if matches!(job, Job::AccessibilityPolicy) {
+                (
+                    format!("{}index.html", accessibility::POLICY_PATH),
+                    page(
+                        theme,
+                        "accessibility.html",
+                        &accessibility::policy_page(m, a),
+                    )?,
+                )
+            } else {
+                (
+                    format!("{}index.html", accessibility::RESULTS_PATH),
+                    page(
+                        theme,
+                        "accessibility_results.html",
+                        &accessibility::results_page(m, a),
+                    )?,
+                )
+            }
+        }
     };
     Ok(OutputFile {
         path,
         kind: FileKind::Html,
         bytes: html.into_bytes(),
     })
+}
+
+/// A file written as is: data, feeds, the search index.
+fn asset(path: String, bytes: Vec<u8>) -> OutputFile {
+    OutputFile {
+        path,
+        kind: FileKind::Asset,
+        bytes,
+    }
 }
 
 fn svg(path: String, c: chart::Chart) -> OutputFile {
@@ -373,8 +702,14 @@ fn theme_rel(theme: &Theme) -> PathBuf {
     Path::new(THEMES_DIR).join(name)
 }
 
+/// The way back to the site root from a page `depth` folders down; "./" at
+/// the top, so that no link is an empty `href`.
 fn depth_root(depth: usize) -> String {
-    "../".repeat(depth)
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
 }
 
 fn common(
@@ -449,8 +784,8 @@ fn index_page(m: &Model, fmt: &Fmt) -> IndexPage {
 }
 
 fn not_found_page(m: &Model) -> Common {
-    // The 404 page is served at any depth: links are absolute from base_url
-    // when known, else relative to the site root.
+    // The 404 page is served at any depth, so its links start from the path
+    // of base_url ("/joso/" for https://example.org/joso) when there is one.
     let mut c = common(
         m,
         0,
@@ -460,7 +795,7 @@ fn not_found_page(m: &Model) -> Common {
         vec![],
     );
     if let Some(base) = &m.site.base_url {
-        c.root = format!("{}/", base.trim_end_matches('/'));
+        c.root = site_path(base);
     }
     c.breadcrumbs.push(Link {
         name: "ページが見つかりません".into(),
@@ -468,6 +803,25 @@ fn not_found_page(m: &Model) -> Common {
     });
     c.breadcrumbs[0].url = Some(String::new());
     c
+}
+
+/// The path part of a base URL, with leading and trailing slashes:
+/// "https://example.org/joso" → "/joso/", "https://example.org" → "/".
+fn site_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    }
 }
 
 fn policy_budget_years(p: &Policy) -> Vec<BudgetYear> {
@@ -622,6 +976,8 @@ fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
                 settlement: fmt.total(&t.settlement),
             })
             .collect(),
+        data_csv: format!("{}data.csv", policy_url(p)),
+        data_json: format!("{}data.json", policy_url(p)),
         budget_chart: (!budget_years.is_empty()).then(|| ChartRef {
             src: "budget.svg".into(),
             alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &unit)),
@@ -630,7 +986,14 @@ fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
     }
 }
 
-fn program_page(m: &Model, p: &Program, y: i32, is_latest: bool, fmt: &Fmt) -> ProgramPage {
+fn program_page(
+    m: &Model,
+    p: &Program,
+    y: i32,
+    is_latest: bool,
+    fmt: &Fmt,
+    text_changes: &[diff::FieldChange],
+) -> ProgramPage {
     let policy = &m.policies[p.policy];
     let unit = main_unit(p);
     let depth = if is_latest { 2 } else { 3 };
@@ -788,6 +1151,7 @@ fn program_page(m: &Model, p: &Program, y: i32, is_latest: bool, fmt: &Fmt) -> P
                     },
                     target: fmt.measure(&h.target, unit),
                     result: fmt.measure(&h.result, unit),
+                    rating: h.rating.clone(),
                 }
             })
             .collect(),
@@ -863,6 +1227,9 @@ fn program_page(m: &Model, p: &Program, y: i32, is_latest: bool, fmt: &Fmt) -> P
             alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &money_unit)),
             title: chart_title,
         }),
+        text_changes: text_changes.to_vec(),
+        data_csv: format!("{}data.csv", program_url(p)),
+        data_json: format!("{}data.json", program_url(p)),
         year_pages: history_years
             .iter()
             .filter(|&&hy| hy <= m.site.evaluation_year)
@@ -872,5 +1239,21 @@ fn program_page(m: &Model, p: &Program, y: i32, is_latest: bool, fmt: &Fmt) -> P
                 current: !is_latest && hy == y,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_path_keeps_only_the_path_of_base_url() {
+        assert_eq!(
+            site_path("https://example.org/joso-gyosei-hyoka"),
+            "/joso-gyosei-hyoka/"
+        );
+        assert_eq!(site_path("https://example.org/a/b/"), "/a/b/");
+        assert_eq!(site_path("https://example.org"), "/");
+        assert_eq!(site_path("https://example.org/?x=1"), "/");
     }
 }

@@ -93,6 +93,12 @@ pub struct SiteView {
     pub source: Option<String>,
     pub licence_name: String,
     pub licence_url: Option<String>,
+    /// The latest changes page (of the evaluation year, or the last year
+    /// before it with data), relative to the root; none for a site with a
+    /// single year.
+    pub changes_url: Option<String>,
+    /// アクセシビリティ方針, relative to the root, when site.toml has one.
+    pub accessibility_url: Option<String>,
 }
 
 impl SiteView {
@@ -109,6 +115,13 @@ impl SiteView {
             source: s.source.clone(),
             licence_name: s.licence_name.clone(),
             licence_url: s.licence_url.clone(),
+            changes_url: super::diff::change_years(m)
+                .last()
+                .map(|y| format!("changes/{y}/")),
+            accessibility_url: s
+                .accessibility
+                .as_ref()
+                .map(|_| super::accessibility::POLICY_PATH.to_string()),
         }
     }
 }
@@ -205,6 +218,9 @@ pub struct PolicyPage {
     pub indicators: Vec<IndicatorView>,
     pub reviews: Vec<ReviewView>,
     pub totals: Vec<TotalRow>,
+    /// This policy's rows of the open data, relative to the site root.
+    pub data_csv: String,
+    pub data_json: String,
     pub budget_chart: Option<ChartRef>,
 }
 
@@ -282,6 +298,11 @@ pub struct ProgramPage {
     pub staff: Vec<StaffRow>,
     pub other_indicators: Vec<OtherIndicatorView>,
     pub chart: Option<ChartRef>,
+    /// Texts that changed from one year to the next.
+    pub text_changes: Vec<super::diff::FieldChange>,
+    /// This program's rows of the open data, relative to the site root.
+    pub data_csv: String,
+    pub data_json: String,
     pub year_pages: Vec<YearLink>,
 }
 
@@ -372,6 +393,8 @@ pub struct HistoryRow {
     pub execution_rate: Option<String>,
     pub target: Shown,
     pub result: Shown,
+    /// 評価区分 of that year's results.
+    pub rating: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

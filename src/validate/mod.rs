@@ -105,7 +105,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
             diags,
         );
         let Some(program) = &lp.program else {
-            if !lp.years.is_empty() || !has_failed_program_file(lp, diags) {
+            if !raw.failed.contains(&lp.dir.join("program.toml")) {
                 diags.push(
                     Diagnostic::error("E012", "program.toml がありません", "program.toml is missing")
                         .at(Location::file(&lp.dir.join("program.toml")))
@@ -124,19 +124,26 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                         format!("事業コード `{}` が重複しています", code.0),
                         format!("program code `{}` is used twice", code.0),
                     )
-                    .at(file.whole())
+                    .at(file.locate_key(&["code"]))
                     .help(format!("also used in {}", other.display())),
                 );
             }
         }
-        check_reference(
-            d.policy.get_ref(),
-            &d.policy,
-            &d.direction,
-            &policy_dirs,
-            file,
-            diags,
-        );
+        let policy_file = Path::new(crate::load::CONTENT_DIR)
+            .join("policies")
+            .join(format!("{}.toml", d.policy.get_ref()));
+        if raw.failed.contains(&policy_file) {
+            used_policies.insert(d.policy.get_ref().clone());
+        } else {
+            check_reference(
+                d.policy.get_ref(),
+                &d.policy,
+                &d.direction,
+                &policy_dirs,
+                file,
+                diags,
+            );
+        }
         used_policies.insert(d.policy.get_ref().clone());
         for y in [&d.start_year, &d.end_year].into_iter().flatten() {
             check_year(y, file, diags);
@@ -171,7 +178,11 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
             .first()
             .and_then(|i| i.unit.value())
             .map(String::as_str);
-        if lp.years.is_empty() {
+        let failed_years = raw
+            .failed
+            .iter()
+            .any(|f| f.parent() == Some(lp.dir.as_path()));
+        if lp.years.is_empty() && !failed_years {
             diags.push(
                 Diagnostic::warning(
                     "W003",
@@ -200,14 +211,6 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
     }
 }
 
-/// True when program.toml exists but failed to parse (already reported).
-fn has_failed_program_file(lp: &crate::load::LoadedProgram, diags: &Diagnostics) -> bool {
-    let path = lp.dir.join("program.toml");
-    diags
-        .iter()
-        .any(|d| d.location.as_ref().is_some_and(|l| l.path == path))
-}
-
 fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
     let file = &site.file;
     check_year(&site.data.evaluation_year, file, diags);
@@ -231,8 +234,47 @@ fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
                     "全国地方公共団体コードは6桁の数字です",
                     "city_code must be 6 digits",
                 )
-                .at(file.whole())
+                .at(file.locate_key(&["city_code"]))
                 .help("write it as text to keep the leading zero: city_code = \"082112\""),
+            );
+        }
+    }
+    if let Some(t) = &site.data.change_threshold {
+        let v = *t.get_ref();
+        if !(v.is_finite() && v > 0.0 && v <= 1000.0) {
+            diags.push(
+                Diagnostic::error(
+                    "E017",
+                    "change_threshold は 0 より大きく 1000 以下の百分率です",
+                    "change_threshold must be a percentage above 0 and at most 1000",
+                )
+                .at(file.locate(t.span()))
+                .help(
+                    "for example change_threshold = 20 (list budgets that moved by more than 20%)",
+                ),
+            );
+        }
+    }
+    let urls = [
+        (site.data.base_url.as_deref(), &["base_url"][..]),
+        (site.data.licence.url.as_deref(), &["licence", "url"][..]),
+    ];
+    for (url, keys) in urls {
+        if let Some(url) = url.filter(|u| !is_web_address(u)) {
+            diags.push(
+                Diagnostic::error(
+                    "E018",
+                    format!(
+                        "`{}` は https:// で始まるアドレスではありません",
+                        keys.join(".")
+                    ),
+                    format!(
+                        "{} must be an http(s) address without spaces or quotes: `{url}`",
+                        keys.join(".")
+                    ),
+                )
+                .at(file.locate_key(keys))
+                .help("e.g. https://www.city.example.lg.jp/hyoka"),
             );
         }
     }
@@ -257,7 +299,7 @@ fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
                         format!("選択肢 `{option}` が `{name}` に2回あります"),
                         format!("option `{option}` appears twice in choices.{name}"),
                     )
-                    .at(file.whole()),
+                    .at(file.locate_key(&["choices", name])),
                 );
             }
         }
@@ -316,8 +358,12 @@ fn check_program_year(
             );
         }
     }
-    for v in [&y.target, &y.result] {
-        check_percentage(v, unit, file, y.fiscal_year.span(), diags);
+    for (v, key) in [(&y.target, "target"), (&y.result, "result")] {
+        if let (Some(Measure::Number(n)), Some("%")) = (v.value(), unit) {
+            if !(0.0..=100.0).contains(n) {
+                diags.push(percentage_warning(*n, file.locate_key(&[key])));
+            }
+        }
     }
     for v in &y.indicators {
         let id = v.indicator.get_ref();
@@ -393,17 +439,20 @@ fn check_percentage(
     diags: &mut Diagnostics,
 ) {
     if let (Some(Measure::Number(n)), Some("%")) = (v.value(), unit) {
-        if *n > 100.0 || *n < 0.0 {
-            diags.push(
-                Diagnostic::warning(
-                    "W001",
-                    format!("割合 {n}% が 0〜100 の範囲外です"),
-                    format!("percentage {n}% is outside 0–100"),
-                )
-                .at(file.locate(span)),
-            );
+        if !(0.0..=100.0).contains(n) {
+            diags.push(percentage_warning(*n, file.locate(span)));
         }
     }
+}
+
+fn percentage_warning(n: f64, at: Location) -> Diagnostic {
+    Diagnostic::warning(
+        "W001",
+        format!("割合 {n}% が 0〜100 の範囲外です"),
+        format!("percentage {n}% is outside 0–100"),
+    )
+    .at(at)
+    .help("check the unit (% or 件・人…) and the digits")
 }
 
 /// Checks a fiscal or survey year; true when it is in range.
@@ -514,6 +563,20 @@ fn check_choice(
     }
 }
 
+/// An absolute http(s) address with nothing that could end an attribute
+/// or start markup, so that it is safe in a link as it is.
+pub fn is_web_address(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && r.chars()
+                .all(|c| !c.is_whitespace() && !c.is_control() && !"\"'<>\\`{}|^".contains(c))
+    })
+}
+
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
@@ -542,5 +605,17 @@ mod tests {
         assert!(!is_slug("定住"));
         assert!(!is_slug("A"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn only_plain_web_addresses_are_links() {
+        assert!(is_web_address("https://example.org/joso-gyosei-hyoka"));
+        assert!(is_web_address("http://example.org"));
+        assert!(!is_web_address("javascript:alert(1)"));
+        assert!(!is_web_address("https://"));
+        assert!(!is_web_address("https:///etc/passwd"));
+        assert!(!is_web_address("https://example.org/\"><script>"));
+        assert!(!is_web_address("https://example.org/a b"));
+        assert!(!is_web_address("//example.org"));
     }
 }
