@@ -165,61 +165,8 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
         .then(|| p.to_path_buf())
 }
 
-/// Writes `files` as the new content of `out`, atomically replacing what was there.
-pub fn write_site(
-    root: &Path,
-    out: &Path,
-    files: &[OutputFile],
-    force: bool,
-) -> Result<Written, OutputError> {
-    check_output_dir(root, out, force)?;
-    let out = absolute(out);
-    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    fs::create_dir_all(&parent)
-        .map_err(|e| fail("出力先の親フォルダを作れません", e.to_string(), &parent))?;
-    let staging = parent.join(format!(".{name}.mieru-new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.mieru-old-{}", std::process::id()));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)
-                .map_err(|e| fail("前回の一時フォルダを消せません", e.to_string(), leftover))?;
-        }
-    }
-    let result = write_all(&staging, files);
-    let written = match result {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    if out.exists() {
-        fs::rename(&out, &old).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            fail("以前の出力を移動できません", e.to_string(), &out)
-        })?;
-        if let Err(e) = fs::rename(&staging, &out) {
-            let _ = fs::rename(&old, &out);
-            let _ = fs::remove_dir_all(&staging);
-            return Err(fail("新しい出力を配置できません", e.to_string(), &out));
-        }
-        fs::remove_dir_all(&old)
-            .map_err(|e| fail("以前の出力を削除できません", e.to_string(), &old))?;
-    } else {
-        fs::rename(&staging, &out).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            fail("新しい出力を配置できません", e.to_string(), &out)
-        })?;
-    }
-    Ok(written)
-}
-
 /// A staging folder being filled file by file while the site renders, then
-/// swapped in by [`Staging::commit`] exactly as [`write_site`] does. Until
+/// swapped in by [`Staging::commit`] with two renames. Until
 /// the commit, the output folder is untouched; [`Staging::abort`] (or a
 /// failed commit) removes the staging folder.
 pub struct Staging {
@@ -357,46 +304,6 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<Written, OutputError> {
-    fs::create_dir_all(staging)
-        .map_err(|e| fail("一時フォルダを作れません", e.to_string(), staging))?;
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    let mut targets = Vec::with_capacity(files.len());
-    for f in files {
-        let rel = safe_relative(&f.path).ok_or_else(|| {
-            fail(
-                "出力先の外を指すパスです",
-                format!("unsafe output path `{}`", f.path),
-                staging,
-            )
-        })?;
-        if let Some(d) = rel.parent() {
-            dirs.push(staging.join(d));
-        }
-        targets.push((staging.join(rel), f));
-    }
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| fail("フォルダを作れません", e.to_string(), d))?;
-    }
-    targets.par_iter().try_for_each(|(path, f)| {
-        let mut file = fs::File::create_new(path)
-            .map_err(|e| fail("ファイルを書けません", e.to_string(), path))?;
-        file.write_all(&f.bytes)
-            .map_err(|e| fail("ファイルを書けません", e.to_string(), path))
-    })?;
-    fs::write(
-        staging.join(MARKER),
-        "This folder is written by mieru and replaced on every build.\n",
-    )
-    .map_err(|e| fail("ファイルを書けません", e.to_string(), staging))?;
-    Ok(Written {
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
-    })
 }
 
 #[cfg(test)]

@@ -830,8 +830,10 @@ pub fn json_value(m: &Model, t: &Table) -> Value {
     })
 }
 
+/// Data files are compact (a national site's tables run to megabytes);
+/// schemas stay indented for people to read.
 fn json_text(m: &Model, t: &Table) -> String {
-    let mut s = serde_json::to_string_pretty(&json_value(m, t)).unwrap_or_default();
+    let mut s = serde_json::to_string(&json_value(m, t)).unwrap_or_default();
     s.push('\n');
     s
 }
