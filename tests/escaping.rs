@@ -114,19 +114,8 @@ fn build(
     std::path::PathBuf,
     Vec<(String, Vec<u8>)>,
 ) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let mut opts = mieru::BuildOptions::new(root);
-    opts.output = Some(out.clone());
-    if let Err(e) = mieru::build(&opts) {
-        match e {
-            mieru::BuildError::Content(d) => panic!(
-                "hostile site must build:\n{}",
-                d.render(mieru::diag::MessageFormat::Human)
-            ),
-            mieru::BuildError::Output(e) => panic!("{e}"),
-        }
-    }
+    // A hostile site must build: build_site panics with the diagnostics if not.
+    let (tmp, out) = common::build_site(root);
     let files = snapshot(&out);
     (tmp, out, files)
 }
