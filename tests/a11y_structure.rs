@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{build_site, repo_root};
+use common::{build_site, copy_tree, repo_root};
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -26,15 +26,7 @@ fn example() -> &'static Path {
 fn full_site() -> &'static (tempfile::TempDir, Built) {
     static OUT: OnceLock<(tempfile::TempDir, Built)> = OnceLock::new();
     OUT.get_or_init(|| {
-        let root = tempfile::tempdir().unwrap();
-        copy_dir(
-            &repo_root().join("tests/sites/full/content"),
-            &root.path().join("content"),
-        );
-        copy_dir(
-            &repo_root().join("themes/default"),
-            &root.path().join("themes/default"),
-        );
+        let root = full_site_root();
         // The site publishes the results of the last browser check.
         let report = repo_root().join("tests/browser/report.json");
         if report.is_file() {
@@ -51,16 +43,18 @@ fn full() -> &'static Path {
     &full_site().1 .1
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
+/// The full test site in a temp root, with a copy of the default theme.
+fn full_site_root() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    copy_tree(
+        &repo_root().join("tests/sites/full/content"),
+        &root.path().join("content"),
+    );
+    copy_tree(
+        &repo_root().join("themes/default"),
+        &root.path().join("themes/default"),
+    );
+    root
 }
 
 fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -484,15 +478,7 @@ fn the_accessibility_statement_and_results_are_published() {
 
 #[test]
 fn a_broken_report_is_a_warning_and_the_page_says_there_are_no_results() {
-    let root = tempfile::tempdir().unwrap();
-    copy_dir(
-        &repo_root().join("tests/sites/full/content"),
-        &root.path().join("content"),
-    );
-    copy_dir(
-        &repo_root().join("themes/default"),
-        &root.path().join("themes/default"),
-    );
+    let root = full_site_root();
     std::fs::write(root.path().join("report.json"), "{\"generated\": 1}").unwrap();
     let rendered = mieru::check(root.path())
         .unwrap_or_else(|d| panic!("{}", d.render(mieru::diag::MessageFormat::Human)));

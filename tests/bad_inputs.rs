@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{repo_root, snapshot};
+use common::{copy_tree, repo_root, snapshot};
 use mieru::diag::{Diagnostic, Diagnostics, MessageFormat, Severity};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -48,22 +48,6 @@ fn cases() -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if entry.path().extension().is_some_and(|e| e == "ttf") {
-            // The font is large and never changed by a case.
-            std::os::unix::fs::symlink(entry.path(), &dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// The example site with the case laid over it, in a fresh temp folder.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{repo_root, snapshot};
+use common::{copy_tree, repo_root, snapshot};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,18 +13,7 @@ use std::process::Command;
 fn site() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     for dir in ["content", "themes"] {
-        for entry in walkdir::WalkDir::new(repo_root().join(dir)) {
-            let entry = entry.unwrap();
-            let rel = entry.path().strip_prefix(repo_root()).unwrap();
-            let dest = tmp.path().join(rel);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).unwrap();
-            } else if entry.path().extension().is_some_and(|e| e == "ttf") {
-                std::os::unix::fs::symlink(entry.path(), &dest).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &dest).unwrap();
-            }
-        }
+        copy_tree(&repo_root().join(dir), &tmp.path().join(dir));
     }
     tmp
 }

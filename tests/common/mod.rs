@@ -26,6 +26,23 @@ pub fn build_site(root: &Path) -> (tempfile::TempDir, PathBuf) {
     (tmp, out)
 }
 
+/// Copies the tree `from` to `to`. Fonts are linked, not copied: they are
+/// large and no test changes them.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else if entry.path().extension().is_some_and(|e| e == "ttf") {
+            std::os::unix::fs::symlink(entry.path(), &dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
