@@ -191,6 +191,43 @@ fn changed_texts_are_shown_as_an_accessible_character_diff() {
     assert!(diff_part.contains("年度の［削除："));
 }
 
+/// The second test site (more years of text), built once.
+fn full_site() -> &'static PathBuf {
+    static OUT: OnceLock<(tempfile::TempDir, tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| {
+        let root = tempfile::tempdir().unwrap();
+        let full = repo_root().join("tests/sites/full/content");
+        common::copy_tree(&full, &root.path().join("content"));
+        common::copy_tree(
+            &repo_root().join("themes/default"),
+            &root.path().join("themes/default"),
+        );
+        let (tmp, out) = build_site(root.path());
+        (root, tmp, out)
+    })
+    .2
+}
+
+#[test]
+fn each_sheet_shows_the_changes_from_the_year_before_it_only() {
+    let hanabi = "programs/hanabi-taikai/";
+    let latest = text_of(&read(full_site(), &format!("{hanabi}index.html")));
+    let sheet_2020 = text_of(&read(full_site(), &format!("{hanabi}2020/index.html")));
+    let sheet_2019 = text_of(&read(full_site(), &format!("{hanabi}2019/index.html")));
+    let into_2020 = "実施内容と改善点：令和元年度から令和2年度へ";
+    let into_2021 = "実施内容と改善点：令和2年度から令和3年度へ";
+    assert!(sheet_2020.contains(into_2020), "{sheet_2020}");
+    assert!(!sheet_2020.contains(into_2021));
+    assert!(latest.contains(into_2021), "{latest}");
+    assert!(!latest.contains(into_2020));
+    // The first sheet with a text has nothing to compare with.
+    assert!(!sheet_2019.contains("前の年度からの文章の変更"));
+    // The seed: the 2019 sheet has no text, so its 2020 sheet shows none.
+    let seed_2020 = text_of(&read(site(), &format!("{TEIJU}2020/index.html")));
+    assert!(!seed_2020.contains("前の年度からの文章の変更"));
+    assert!(!seed_2020.contains("令和2年度から令和3年度へ"));
+}
+
 #[test]
 fn diff_of_the_seed_texts_rebuilds_both_years() {
     let read_toml = |y: i32| -> String {

@@ -104,6 +104,9 @@ pub struct FieldChange {
     pub field: String,
     pub from_label: String,
     pub to_label: String,
+    /// The later of the two fiscal years: the sheet that shows the change.
+    #[serde(skip)]
+    pub to_year: i32,
     pub segments: Vec<Segment>,
     pub added: usize,
     pub removed: usize,
@@ -143,6 +146,7 @@ pub fn program_changes(p: &Program) -> Vec<FieldChange> {
                 field: field.to_string(),
                 from_label: wareki_fiscal_year(a.year),
                 to_label: wareki_fiscal_year(b.year),
+                to_year: b.year,
                 added: count("insert"),
                 removed: count("delete"),
                 segments,

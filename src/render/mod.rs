@@ -1227,7 +1227,13 @@ fn program_page(
             alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &money_unit)),
             title: chart_title,
         }),
-        text_changes: text_changes.to_vec(),
+        // Each sheet shows what changed from the year before it; the
+        // changes pages gather them by year.
+        text_changes: text_changes
+            .iter()
+            .filter(|c| c.to_year == y)
+            .cloned()
+            .collect(),
         data_csv: format!("{}data.csv", program_url(p)),
         data_json: format!("{}data.json", program_url(p)),
         year_pages: history_years
