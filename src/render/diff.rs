@@ -5,7 +5,7 @@
 use crate::model::value::SheetValue;
 use crate::model::{Model, Program};
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
+use similar::{Algorithm, DiffTag};
 
 /// One run of a diff: text kept, added or removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -15,23 +15,28 @@ pub struct Segment {
     pub text: String,
 }
 
-fn op(tag: ChangeTag) -> &'static str {
-    match tag {
-        ChangeTag::Equal => "equal",
-        ChangeTag::Insert => "insert",
-        ChangeTag::Delete => "delete",
-    }
-}
-
 /// Character-level diff of two texts, as runs. Runs of at most two
 /// unchanged characters between changes are folded into the change, so
 /// that a rewritten sentence reads as one deletion and one insertion rather
 /// than as confetti of single characters.
 pub fn char_diff(old: &str, new: &str) -> Vec<Segment> {
-    let diff = TextDiff::from_chars(old, new);
+    // Diffing the chars themselves (not one-char string slices) compares
+    // and hashes plain integers; the result is the same.
+    let (a, b): (Vec<char>, Vec<char>) = (old.chars().collect(), new.chars().collect());
+    let text = |s: &[char]| s.iter().collect::<String>();
     let mut raw: Vec<Segment> = Vec::new();
-    for c in diff.iter_all_changes() {
-        push(&mut raw, op(c.tag()), c.value());
+    for d in similar::capture_diff_slices(Algorithm::Myers, &a, &b) {
+        let (tag, old_range, new_range) = d.as_tag_tuple();
+        let (old_part, new_part) = (&a[old_range], &b[new_range]);
+        match tag {
+            DiffTag::Equal => push(&mut raw, "equal", &text(old_part)),
+            DiffTag::Delete => push(&mut raw, "delete", &text(old_part)),
+            DiffTag::Insert => push(&mut raw, "insert", &text(new_part)),
+            DiffTag::Replace => {
+                push(&mut raw, "delete", &text(old_part));
+                push(&mut raw, "insert", &text(new_part));
+            }
+        }
     }
     // Fold short equal runs lying between two changes.
     let mut out: Vec<Segment> = Vec::new();
