@@ -100,7 +100,7 @@ impl Timings {
 
 /// [`check`], recording the time of each stage in `timings`.
 pub fn check_timed(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
-    check_into(root, timings, &Ok)
+    check_into(root, timings, &render::Keep)
 }
 
 /// [`check_timed`], handing every rendered file to `sink` (see
@@ -108,7 +108,7 @@ pub fn check_timed(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagn
 fn check_into(
     root: &Path,
     timings: &mut Timings,
-    sink: &render::Sink,
+    sink: &dyn render::Sink,
 ) -> Result<Rendered, Diagnostics> {
     let mut lap = Instant::now();
     let mut diags = Diagnostics::new();
@@ -234,6 +234,58 @@ pub enum BuildError {
     Output(output::OutputError),
 }
 
+/// The build's sink: each file is minified and written into the staging
+/// folder as soon as it is rendered, so memory holds the files in flight,
+/// not the site. Keeps the first output error and the time spent writing.
+struct StagingSink<'a> {
+    staging: &'a output::Staging,
+    failed: std::sync::Mutex<Option<output::OutputError>>,
+    output_time: std::sync::atomic::AtomicU64,
+}
+
+impl StagingSink<'_> {
+    fn fail(&self, e: output::OutputError) -> Diagnostic {
+        let d = Diagnostic::error("E070", e.message_ja.clone(), e.message_en.clone());
+        if let Ok(mut slot) = self.failed.lock() {
+            slot.get_or_insert(e);
+        }
+        d
+    }
+}
+
+impl render::Sink for StagingSink<'_> {
+    fn put(&self, f: render::OutputFile) -> Result<render::OutputFile, Diagnostic> {
+        let start = Instant::now();
+        let r = self.staging.write(f);
+        self.output_time.fetch_add(
+            start.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        r.map_err(|e| self.fail(e))
+    }
+
+    /// Written straight into the staging folder; the time counts as the
+    /// job's, since rendering and writing are one pass.
+    fn put_streamed(
+        &self,
+        path: String,
+        kind: FileKind,
+        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(render::OutputFile, usize), Diagnostic> {
+        match self.staging.write_streamed(&path, fill) {
+            Ok(size) => Ok((
+                render::OutputFile {
+                    path,
+                    kind,
+                    bytes: Vec::new(),
+                },
+                size,
+            )),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+}
+
 /// Builds the site at `opts.root` into its output folder. On any error the
 /// previous output is left exactly as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
@@ -245,25 +297,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // it is rendered, so memory holds the files in flight, not the site.
     let staging =
         output::Staging::create(&opts.root, &out, opts.force).map_err(BuildError::Output)?;
-    let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
-    let output_time = std::sync::atomic::AtomicU64::new(0);
-    let sink = |f: render::OutputFile| {
-        let start = Instant::now();
-        let r = staging.write(f);
-        output_time.fetch_add(
-            start.elapsed().as_nanos() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        r.map_err(|e| {
-            let d = Diagnostic::error("E070", e.message_ja.clone(), e.message_en.clone());
-            if let Ok(mut slot) = failed.lock() {
-                slot.get_or_insert(e);
-            }
-            d
-        })
+    let sink = StagingSink {
+        staging: &staging,
+        failed: std::sync::Mutex::new(None),
+        output_time: std::sync::atomic::AtomicU64::new(0),
     };
     let rendered = check_into(&opts.root, &mut timings, &sink);
-    if let Some(e) = failed.into_inner().ok().flatten() {
+    let output_time = sink.output_time.load(std::sync::atomic::Ordering::Relaxed);
+    if let Some(e) = sink.failed.into_inner().ok().flatten() {
         staging.abort();
         return Err(BuildError::Output(e));
     }
@@ -277,7 +318,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timings.jobs.push(render::JobTime {
         kind: "(minify + write)".into(),
         jobs: rendered.files.len(),
-        total: Duration::from_nanos(output_time.load(std::sync::atomic::Ordering::Relaxed)),
+        total: Duration::from_nanos(output_time),
         slowest: Duration::ZERO,
     });
     let (pages, charts) = (rendered.pages(), rendered.charts());

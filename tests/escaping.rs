@@ -15,9 +15,11 @@ const SVG_BREAK: &str = "</svg><script>";
 const TERA: &str = "{{ }}";
 /// Ends the two places where the minifier may leave `<` as it is.
 const RCDATA_BREAK: &str = "</title><script>alert(2)</script>' onmouseover='alert(3)";
+/// Looks like the key that the data files are written around.
+const JSON_KEY: &str = "\"records\":[]}";
 
 fn payload() -> String {
-    format!("{SCRIPT}{ATTR}{SVG_BREAK}{TERA}{RCDATA_BREAK}&amp;")
+    format!("{SCRIPT}{ATTR}{SVG_BREAK}{TERA}{RCDATA_BREAK}{JSON_KEY}&amp;")
 }
 
 /// A TOML string literal for `s`.
@@ -322,7 +324,13 @@ fn check_every_file(files: &[(String, Vec<u8>)], text: &str) {
                 let v: serde_json::Value =
                     serde_json::from_str(&s).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"));
                 // JSON keeps the text exactly: it is data, escaped as JSON.
-                let _ = v;
+                if v.get("records").is_some() {
+                    assert_eq!(v["city"].as_str(), Some(text), "{name}");
+                    assert!(
+                        v["records"].as_array().is_some_and(|r| !r.is_empty()),
+                        "{name}"
+                    );
+                }
             }
             "csv" => {
                 for cell in csv_cells(&s) {

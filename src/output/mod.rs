@@ -215,28 +215,57 @@ impl Staging {
     /// Safe to call from many threads at once.
     pub fn write(&self, mut f: OutputFile) -> Result<OutputFile, OutputError> {
         use std::sync::atomic::Ordering::Relaxed;
-        let rel = safe_relative(&f.path).ok_or_else(|| {
-            fail(
-                "出力先の外を指すパスです",
-                format!("unsafe output path `{}`", f.path),
-                &self.dir,
-            )
-        })?;
         if f.kind == FileKind::Html {
             f.bytes = minify_html::minify(&f.bytes, &minify_cfg());
         }
-        let path = self.dir.join(rel);
-        if let Some(d) = path.parent() {
-            fs::create_dir_all(d).map_err(|e| fail("フォルダを作れません", e.to_string(), d))?;
-        }
-        let mut file = fs::File::create_new(&path)
-            .map_err(|e| fail("ファイルを書けません", e.to_string(), &path))?;
+        let (mut file, path) = self.new_file(&f.path)?;
         file.write_all(&f.bytes)
             .map_err(|e| fail("ファイルを書けません", e.to_string(), &path))?;
         self.files.fetch_add(1, Relaxed);
         self.bytes.fetch_add(f.bytes.len() as u64, Relaxed);
         f.bytes = Vec::new();
         Ok(f)
+    }
+
+    /// Writes one file into the staging folder piece by piece, through a
+    /// buffer: `fill` writes its bytes. Returns the size in bytes. For
+    /// files too large to hold in memory (never HTML: it is minified whole).
+    pub fn write_streamed(
+        &self,
+        path: &str,
+        fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<usize, OutputError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let target = self.new_file(path)?;
+        let fail_write = |e: std::io::Error| fail("ファイルを書けません", e.to_string(), &target.1);
+        let mut counted = Counted {
+            inner: std::io::BufWriter::with_capacity(1 << 16, target.0),
+            bytes: 0,
+        };
+        fill(&mut counted).map_err(fail_write)?;
+        counted.flush().map_err(fail_write)?;
+        self.files.fetch_add(1, Relaxed);
+        self.bytes.fetch_add(counted.bytes as u64, Relaxed);
+        Ok(counted.bytes)
+    }
+
+    /// Creates a new file at the relative `path` inside the staging folder,
+    /// with the folders above it.
+    fn new_file(&self, path: &str) -> Result<(fs::File, PathBuf), OutputError> {
+        let rel = safe_relative(path).ok_or_else(|| {
+            fail(
+                "出力先の外を指すパスです",
+                format!("unsafe output path `{path}`"),
+                &self.dir,
+            )
+        })?;
+        let path = self.dir.join(rel);
+        if let Some(d) = path.parent() {
+            fs::create_dir_all(d).map_err(|e| fail("フォルダを作れません", e.to_string(), d))?;
+        }
+        let file = fs::File::create_new(&path)
+            .map_err(|e| fail("ファイルを書けません", e.to_string(), &path))?;
+        Ok((file, path))
     }
 
     /// Marks the staging folder as mieru's and swaps it in for the output.
@@ -303,6 +332,23 @@ impl Drop for Staging {
         if self.dir.exists() {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// A writer that counts the bytes written through it.
+struct Counted<W> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

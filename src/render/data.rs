@@ -18,8 +18,10 @@ use super::view::{policy_url, program_url};
 use crate::model::format::{wareki_fiscal_year, wareki_year};
 use crate::model::value::{Measure, SheetValue};
 use crate::model::{Model, Money, Policy, Program, ProgramYear};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
+use std::io::Write;
 
 /// Where the site-wide data files live, relative to the output root.
 pub const DATA_DIR: &str = "data/";
@@ -137,11 +139,9 @@ pub enum Cell {
     SheetText(SheetValue<String>),
 }
 
-pub struct Table {
-    pub dataset: Dataset,
-    pub columns: Vec<Column>,
-    pub rows: Vec<Vec<Cell>>,
-}
+/// The rows of a table, made one program (or policy) at a time: a
+/// site-wide file is written row by row and never held whole in memory.
+type Rows<'a> = Box<dyn Iterator<Item = Vec<Cell>> + 'a>;
 
 fn col(key: &str, label: &str, kind: Kind, about: &'static str) -> Column {
     Column {
@@ -619,21 +619,20 @@ pub fn columns(m: &Model, d: Dataset) -> Vec<Column> {
     }
 }
 
-pub fn table(m: &Model, d: Dataset) -> Table {
-    let rows = match d {
-        Dataset::Programs => m.programs.iter().flat_map(|p| program_rows(m, p)).collect(),
-        Dataset::Indicators => m
-            .policies
-            .iter()
-            .flat_map(|p| policy_indicator_rows(m, p))
-            .chain(m.programs.iter().flat_map(|p| program_indicator_rows(m, p)))
-            .collect(),
-        Dataset::Policies => m.policies.iter().flat_map(|p| policy_rows(m, p)).collect(),
-    };
-    Table {
-        dataset: d,
-        columns: columns(m, d),
-        rows,
+fn rows(m: &Model, d: Dataset) -> Rows<'_> {
+    match d {
+        Dataset::Programs => Box::new(m.programs.iter().flat_map(move |p| program_rows(m, p))),
+        Dataset::Indicators => Box::new(
+            m.policies
+                .iter()
+                .flat_map(move |p| policy_indicator_rows(m, p))
+                .chain(
+                    m.programs
+                        .iter()
+                        .flat_map(move |p| program_indicator_rows(m, p)),
+                ),
+        ),
+        Dataset::Policies => Box::new(m.policies.iter().flat_map(move |p| policy_rows(m, p))),
     }
 }
 
@@ -674,35 +673,49 @@ pub fn all_jobs(m: &Model) -> Vec<DataJob> {
     v
 }
 
+/// Whether a data file is large enough to be written straight into its
+/// file rather than rendered into memory first: the site-wide tables, which
+/// run to hundreds of megabytes on a national site.
+pub fn is_streamed(job: DataJob) -> bool {
+    matches!(job, DataJob::Table(..))
+}
+
 /// The bytes of one data file.
 pub fn render(m: &Model, job: DataJob) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_to(m, job, &mut bytes);
+    bytes
+}
+
+/// Writes one data file into `w`, a row at a time.
+pub fn write_to(m: &Model, job: DataJob, w: &mut dyn Write) -> std::io::Result<()> {
     match job {
-        DataJob::Table(d, f) => write(m, &table(m, d), f),
-        DataJob::Schema(d) => schema(m, d).into_bytes(),
-        DataJob::Readme => readme(m).into_bytes(),
+        DataJob::Table(d, f) => write_table(m, d, rows(m, d), f, w),
+        DataJob::Schema(d) => w.write_all(schema(m, d).as_bytes()),
+        DataJob::Readme => w.write_all(readme(m).as_bytes()),
         DataJob::Program(i, f) => {
-            let t = Table {
-                dataset: Dataset::Programs,
-                columns: program_columns(m),
-                rows: program_rows(m, &m.programs[i]),
-            };
-            write(m, &t, f)
+            let rows = program_rows(m, &m.programs[i]).into_iter();
+            write_table(m, Dataset::Programs, Box::new(rows), f, w)
         }
         DataJob::Policy(i, f) => {
-            let t = Table {
-                dataset: Dataset::Policies,
-                columns: policy_columns(m),
-                rows: policy_rows(m, &m.policies[i]),
-            };
-            write(m, &t, f)
+            let rows = policy_rows(m, &m.policies[i]).into_iter();
+            write_table(m, Dataset::Policies, Box::new(rows), f, w)
         }
     }
 }
 
-fn write(m: &Model, t: &Table, f: Format) -> Vec<u8> {
+fn write_table(
+    m: &Model,
+    d: Dataset,
+    rows: Rows,
+    f: Format,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let columns = columns(m, d);
     match f {
-        Format::Csv => csv(t).into_bytes(),
-        Format::Json => json_text(m, t).into_bytes(),
+        Format::Csv => write_csv(&columns, rows, w),
+        Format::Json => write_json(m, d, &columns, rows, w),
     }
 }
 
@@ -764,10 +777,10 @@ fn csv_cells(c: &Cell) -> Vec<String> {
 
 /// UTF-8 with a byte-order mark (so that Excel reads it as UTF-8), CRLF
 /// line ends, RFC 4180 quoting.
-pub fn csv(t: &Table) -> String {
-    let mut out = String::from("\u{feff}");
+fn write_csv(columns: &[Column], rows: Rows, w: &mut dyn Write) -> std::io::Result<()> {
+    w.write_all("\u{feff}".as_bytes())?;
     let mut header = Vec::new();
-    for c in &t.columns {
+    for c in columns {
         header.push(match &c.unit {
             Some(u) => format!("{}（{u}）", c.label),
             None => c.label.clone(),
@@ -776,66 +789,112 @@ pub fn csv(t: &Table) -> String {
             header.push(c.state_label());
         }
     }
-    let line =
-        |cells: Vec<String>| cells.iter().map(|s| quote(s)).collect::<Vec<_>>().join(",") + "\r\n";
-    out.push_str(&line(header));
-    for r in &t.rows {
-        out.push_str(&line(r.iter().flat_map(csv_cells).collect()));
+    let mut line = |cells: Vec<String>| {
+        let text = cells.iter().map(|s| quote(s)).collect::<Vec<_>>().join(",") + "\r\n";
+        w.write_all(text.as_bytes())
+    };
+    line(header)?;
+    for r in rows {
+        line(r.iter().flat_map(csv_cells).collect())?;
     }
-    out
+    Ok(())
 }
 
 // ---- JSON -------------------------------------------------------------
 
-fn json_cell(c: &Cell) -> Value {
-    let stated = |v: Option<Value>, state: &str| match v {
-        Some(v) => json!({"state": state, "value": v}),
-        None => json!({ "state": state }),
-    };
-    match c {
-        Cell::Text(t) => t.clone().map_or(Value::Null, Value::String),
-        Cell::Int(n) => json!(n),
-        Cell::Money(v) => stated(v.value().map(|n| json!(n)), state_word(v)),
-        Cell::Measure(v) => stated(
-            v.value().map(|x| match x {
-                Measure::Number(n) => json!(n),
-                Measure::Text(t) => json!(t),
-            }),
-            state_word(v),
-        ),
-        Cell::SheetText(v) => stated(v.value().map(|t| json!(t)), state_word(v)),
+/// A cell as JSON: texts and whole numbers as they are, sheet values as
+/// `{"state": …, "value": …}` (no `value` unless the state is `value`).
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        fn stated<S: Serializer, T: Serialize>(s: S, v: &SheetValue<T>) -> Result<S::Ok, S::Error> {
+            let value = v.value();
+            let mut map = s.serialize_map(Some(1 + usize::from(value.is_some())))?;
+            map.serialize_entry("state", state_word(v))?;
+            if let Some(value) = value {
+                map.serialize_entry("value", value)?;
+            }
+            map.end()
+        }
+        match self {
+            Cell::Text(t) => t.serialize(s),
+            Cell::Int(n) => n.serialize(s),
+            Cell::Money(v) => stated(s, v),
+            Cell::Measure(v) => stated(s, v),
+            Cell::SheetText(v) => stated(s, v),
+        }
     }
 }
 
-pub fn json_value(m: &Model, t: &Table) -> Value {
-    let records: Vec<Value> = t
-        .rows
-        .iter()
-        .map(|r| {
-            let mut o = Map::new();
-            for (c, cell) in t.columns.iter().zip(r) {
-                o.insert(c.key.clone(), json_cell(cell));
+impl Serialize for Measure {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Measure::Number(n) => n.serialize(s),
+            Measure::Text(t) => t.serialize(s),
+        }
+    }
+}
+
+/// One row as a JSON object, its properties in the order of their keys.
+struct Record<'a> {
+    columns: &'a [Column],
+    order: &'a [usize],
+    cells: &'a [Cell],
+}
+
+impl Serialize for Record<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.order.len()))?;
+        for &i in self.order {
+            if let Some(cell) = self.cells.get(i) {
+                map.serialize_entry(&self.columns[i].key, cell)?;
             }
-            Value::Object(o)
-        })
-        .collect();
-    json!({
-        "dataset": t.dataset.key(),
-        "title": t.dataset.title(),
+        }
+        map.end()
+    }
+}
+
+/// Data files are compact (a national site's tables run to megabytes);
+/// schemas stay indented for people to read. The object's properties are
+/// in the order of their keys, as in the schema; `records` is written one
+/// record at a time.
+fn write_json(
+    m: &Model,
+    d: Dataset,
+    columns: &[Column],
+    rows: Rows,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let head = serde_json::to_string(&json!({
+        "dataset": d.key(),
+        "title": d.title(),
         "city_code": m.site.city_code,
         "city": m.site.city,
         "money_unit": m.site.money_unit,
         "licence": {"name": m.site.licence_name, "url": m.site.licence_url},
-        "records": records,
-    })
-}
-
-/// Data files are compact (a national site's tables run to megabytes);
-/// schemas stay indented for people to read.
-fn json_text(m: &Model, t: &Table) -> String {
-    let mut s = serde_json::to_string(&json_value(m, t)).unwrap_or_default();
-    s.push('\n');
-    s
+        "records": [],
+    }))?;
+    // Inside a JSON string every quote is escaped, so this is the key.
+    const RECORDS: &str = "\"records\":[";
+    let at = head.find(RECORDS).map_or(head.len(), |i| i + RECORDS.len());
+    let (before, after) = head.split_at(at);
+    w.write_all(before.as_bytes())?;
+    let mut order: Vec<usize> = (0..columns.len()).collect();
+    order.sort_by(|&a, &b| columns[a].key.cmp(&columns[b].key));
+    let mut w = std::io::BufWriter::new(w);
+    for (n, cells) in rows.enumerate() {
+        if n > 0 {
+            w.write_all(b",")?;
+        }
+        let record = Record {
+            columns,
+            order: &order,
+            cells: &cells,
+        };
+        serde_json::to_writer(&mut w, &record)?;
+    }
+    w.write_all(after.as_bytes())?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 // ---- JSON Schema ------------------------------------------------------

@@ -347,21 +347,50 @@ pub fn render_site_timed(
     m: &Model,
     theme: &Theme,
 ) -> Result<(Vec<OutputFile>, Vec<JobTime>), Diagnostics> {
-    render_site_into(m, theme, &Ok)
+    render_site_into(m, theme, &Keep)
 }
 
-/// Where each rendered file goes as soon as it is rendered: `sink` gets the
-/// file and returns what the caller wants kept of it (the file itself, or
-/// only its path and kind once the output stage has written it). Handing
+/// Where each rendered file goes as soon as it is rendered: the sink gets
+/// the file and returns what the caller wants kept of it (the file itself,
+/// or only its path and kind once the output stage has written it). Handing
 /// files on one by one keeps a large site's memory bounded by the files in
 /// flight rather than the whole site. A sink error fails the render.
-pub type Sink<'a> = dyn Fn(OutputFile) -> Result<OutputFile, Diagnostic> + Sync + 'a;
+pub trait Sink: Sync {
+    /// Takes one rendered file.
+    fn put(&self, f: OutputFile) -> Result<OutputFile, Diagnostic>;
+
+    /// Takes a file too large to hold in memory: `fill` writes its bytes
+    /// piece by piece. Returns what is kept of the file and its size in
+    /// bytes. By default the bytes are gathered and passed to [`Sink::put`].
+    fn put_streamed(
+        &self,
+        path: String,
+        kind: FileKind,
+        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(OutputFile, usize), Diagnostic> {
+        let mut bytes = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = fill(&mut bytes);
+        let size = bytes.len();
+        self.put(OutputFile { path, kind, bytes })
+            .map(|f| (f, size))
+    }
+}
+
+/// The sink that keeps every file in memory.
+pub struct Keep;
+
+impl Sink for Keep {
+    fn put(&self, f: OutputFile) -> Result<OutputFile, Diagnostic> {
+        Ok(f)
+    }
+}
 
 /// [`render_site_timed`], passing every file through `sink`.
 pub fn render_site_into(
     m: &Model,
     theme: &Theme,
-    sink: &Sink,
+    sink: &dyn Sink,
 ) -> Result<(Vec<OutputFile>, Vec<JobTime>), Diagnostics> {
     // The data page shows the size of every data file: it runs after them,
     // reading their sizes, instead of rendering them a second time.
@@ -372,6 +401,15 @@ pub fn render_site_into(
     let cache = Cache::new(m);
     let run_timed = |job: &Job, sizes: Option<&Sizes>| {
         let start = std::time::Instant::now();
+        if let Job::Data(d) = *job {
+            if data::is_streamed(d) {
+                let path = data::path(m, d);
+                let r =
+                    sink.put_streamed(path.clone(), FileKind::Asset, &|w| data::write_to(m, d, w));
+                let size = r.as_ref().ok().map(|(_, n)| (path, *n));
+                return (r.map(|(f, _)| f), start.elapsed(), size);
+            }
+        }
         let r = match (job, sizes) {
             (Job::DataPage, Some(sizes)) => data_page_file(m, theme, sizes),
             _ => run(m, theme, &cache, *job),
@@ -382,7 +420,7 @@ pub fn render_site_into(
             .ok()
             .filter(|f| f.path.starts_with(data::DATA_DIR))
             .map(|f| (f.path.clone(), f.bytes.len()));
-        (r.and_then(sink), elapsed, size)
+        (r.and_then(|f| sink.put(f)), elapsed, size)
     };
     let mut timed: Vec<JobOutcome> = all_jobs
         .par_iter()
@@ -411,7 +449,7 @@ pub fn render_site_into(
     }
     for (rel, path) in &theme.assets {
         match std::fs::read(path) {
-            Ok(bytes) => match sink(OutputFile {
+            Ok(bytes) => match sink.put(OutputFile {
                 path: rel.clone(),
                 kind: FileKind::Asset,
                 bytes,
@@ -438,12 +476,13 @@ pub fn render_site_into(
         .filter(|f| f.kind == FileKind::Html)
         .map(|f| f.path.clone())
         .collect();
-    let sitemap = sink(OutputFile {
-        path: "sitemap.xml".into(),
-        kind: FileKind::Asset,
-        bytes: feeds::sitemap(m, &pages),
-    })
-    .map_err(|d| Diagnostics::from_iter([d]))?;
+    let sitemap = sink
+        .put(OutputFile {
+            path: "sitemap.xml".into(),
+            kind: FileKind::Asset,
+            bytes: feeds::sitemap(m, &pages),
+        })
+        .map_err(|d| Diagnostics::from_iter([d]))?;
     files.push(sitemap);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, times))
