@@ -56,14 +56,16 @@ pub fn check(root: &Path) -> Result<Rendered, Diagnostics> {
 /// their shares are told apart this way).
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Each stage's wall time and the process's peak resident memory at
+    /// its end (bytes; Linux only).
+    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     pub jobs: Vec<render::JobTime>,
 }
 
 impl Timings {
     fn lap(&mut self, stage: &'static str, since: &mut Instant) {
         let now = Instant::now();
-        self.stages.push((stage, now - *since));
+        self.stages.push((stage, now - *since, peak_rss()));
         *since = now;
     }
 
@@ -71,10 +73,11 @@ impl Timings {
     pub fn table(&self) -> String {
         use std::fmt::Write as _;
         let mut s = String::new();
-        let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
-        let _ = writeln!(s, "{:<22} {:>9}", "stage", "wall ms");
-        for (name, d) in &self.stages {
-            let _ = writeln!(s, "{:<22} {:>9.1}", name, d.as_secs_f64() * 1e3);
+        let total: Duration = self.stages.iter().map(|(_, d, _)| *d).sum();
+        let _ = writeln!(s, "{:<22} {:>9} {:>12}", "stage", "wall ms", "peak RSS MB");
+        for (name, d, rss) in &self.stages {
+            let rss = rss.map_or("-".to_string(), |b| format!("{:.0}", b as f64 / 1e6));
+            let _ = writeln!(s, "{:<22} {:>9.1} {:>12}", name, d.as_secs_f64() * 1e3, rss);
         }
         let _ = writeln!(s, "{:<22} {:>9.1}", "total", total.as_secs_f64() * 1e3);
         if !self.jobs.is_empty() {
@@ -96,6 +99,15 @@ impl Timings {
         }
         s
     }
+}
+
+/// The peak resident memory of this process so far (`VmHWM`), where the
+/// system tells it.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// [`check`], recording the time of each stage in `timings`.
