@@ -17,15 +17,58 @@ use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
 /// A content file: its path relative to the site root and its text.
+///
+/// Once a file has parsed cleanly its text is released (a national site's
+/// content runs to gigabytes); a diagnostic found later, by the checks
+/// across files, reads the file again to point at its line and column.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
+    text: String,
+    /// Where to read the text again once it has been released.
+    released: Option<Released>,
+}
+
+#[derive(Debug)]
+struct Released {
+    full_path: PathBuf,
+    /// The length of the text that was parsed: a file changed since then
+    /// is located as a whole rather than at a wrong line.
+    len: usize,
 }
 
 impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
+        SourceFile {
+            path,
+            text,
+            released: None,
+        }
+    }
+
+    /// Drops the text; `full_path` is where it can be read again.
+    fn release(&mut self, full_path: PathBuf) {
+        let len = self.text.len();
+        self.text = String::new();
+        self.released = Some(Released { full_path, len });
+    }
+
+    /// The text as it was parsed, read again if it has been released.
+    fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let Some(r) = &self.released else {
+            return Some(self.text.as_str().into());
+        };
+        let bytes = std::fs::read(&r.full_path).ok()?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = String::from_utf8(bytes.to_vec()).ok()?;
+        (text.len() == r.len).then_some(text.into())
+    }
+
     pub fn locate(&self, span: std::ops::Range<usize>) -> Location {
-        Location::at(&self.path, &self.text, span)
+        match self.text() {
+            Some(text) => Location::at(&self.path, &text, span),
+            None => self.whole(),
+        }
     }
     pub fn whole(&self) -> Location {
         Location::file(&self.path)
@@ -35,7 +78,10 @@ impl SourceFile {
     /// written, for checks on values whose struct field keeps no span.
     /// Falls back to the whole file.
     pub fn locate_key(&self, keys: &[&str]) -> Location {
-        let Ok(root) = DeTable::parse(&self.text) else {
+        let Some(text) = self.text() else {
+            return self.whole();
+        };
+        let Ok(root) = DeTable::parse(&text) else {
             return self.whole();
         };
         let mut table = root.get_ref();
@@ -278,12 +324,35 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 
 fn read_and_parse(root: &Path, rel: &Path, role: &Role, diags: &mut Diagnostics) -> Option<Parsed> {
     let file = Arc::new(read_source(root, rel, diags)?);
+    // Only a file that parsed without a word lets its text go.
+    let full_path = root.join(rel);
+    let clean = |d: &Diagnostics| d.is_empty().then(|| full_path.clone());
     Some(match role {
-        Role::Site => Parsed::Site(Box::new(parse(file, diags)?)),
-        Role::Policy(slug) => Parsed::Policy(slug.clone(), Box::new(parse(file, diags)?)),
-        Role::Program(slug) => Parsed::Program(slug.clone(), Box::new(parse(file, diags)?)),
-        Role::Year(slug, year) => Parsed::Year(slug.clone(), *year, Box::new(parse(file, diags)?)),
+        Role::Site => {
+            let l = parse(file, diags)?;
+            Parsed::Site(released(l, clean(diags)))
+        }
+        Role::Policy(slug) => {
+            let l = parse(file, diags)?;
+            Parsed::Policy(slug.clone(), released(l, clean(diags)))
+        }
+        Role::Program(slug) => {
+            let l = parse(file, diags)?;
+            Parsed::Program(slug.clone(), released(l, clean(diags)))
+        }
+        Role::Year(slug, year) => {
+            let l = parse(file, diags)?;
+            Parsed::Year(slug.clone(), *year, released(l, clean(diags)))
+        }
     })
+}
+
+/// Releases the text of a file that parsed cleanly (`full_path` given).
+fn released<T>(mut loaded: Loaded<T>, full_path: Option<PathBuf>) -> Box<Loaded<T>> {
+    if let (Some(full_path), Some(file)) = (full_path, Arc::get_mut(&mut loaded.file)) {
+        file.release(full_path);
+    }
+    Box::new(loaded)
 }
 
 /// Reads a file as UTF-8 text (a leading BOM is dropped). Invalid UTF-8 and
@@ -337,10 +406,7 @@ pub fn decode(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Sourc
         );
         return None;
     }
-    Some(SourceFile {
-        path: rel.to_path_buf(),
-        text,
-    })
+    Some(SourceFile::new(rel.to_path_buf(), text))
 }
 
 /// Decodes and parses `bytes` as each kind of content file in turn (site,
@@ -701,11 +767,28 @@ mod tests {
     use super::*;
     use raw::{RawPolicy, RawYear};
 
+    #[test]
+    fn a_released_file_is_read_again_to_locate_and_a_changed_one_as_a_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = dir.path().join("f.toml");
+        let text = "\u{feff}a = 1\nname = \"事業\"\n";
+        std::fs::write(&full, text).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let mut f = SourceFile::new(PathBuf::from("f.toml"), text.to_string());
+        let span = text.find("name").unwrap()..text.find(" =").unwrap() + 5;
+        let before = f.locate(span.clone());
+        f.release(full.clone());
+        assert!(f.text.is_empty());
+        let after = f.locate(span.clone());
+        assert_eq!((after.line, after.col), (2, 1));
+        assert_eq!((after.line, after.col), (before.line, before.col));
+        assert_eq!(after.source_line, before.source_line);
+        std::fs::write(&full, "a = 1\n\nname = \"事業が変わった\"\n").unwrap();
+        assert_eq!(f.locate(span).line, 0, "a changed file is not pointed into");
+    }
+
     fn problems<T: DeserializeOwned>(text: &str) -> Vec<(String, usize, usize, String)> {
-        let file = Arc::new(SourceFile {
-            path: PathBuf::from("f.toml"),
-            text: text.to_string(),
-        });
+        let file = Arc::new(SourceFile::new(PathBuf::from("f.toml"), text.to_string()));
         let mut d = Diagnostics::new();
         let parsed = parse::<T>(file, &mut d);
         assert_eq!(parsed.is_some(), d.is_empty(), "{d:?}");
