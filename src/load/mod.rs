@@ -185,6 +185,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
             out.failed.insert(path.clone());
         }
     }
+    let by_slug: std::collections::HashMap<String, usize> = program_dirs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.slug.clone(), i))
+        .collect();
     for (parsed, d) in results {
         diags.extend(d);
         match parsed {
@@ -194,13 +199,13 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
                 source: *source,
             }),
             Some(Parsed::Program(slug, p)) => {
-                if let Some(entry) = program_dirs.iter_mut().find(|e| e.slug == slug) {
-                    entry.program = Some(*p);
+                if let Some(&i) = by_slug.get(&slug) {
+                    program_dirs[i].program = Some(*p);
                 }
             }
             Some(Parsed::Year(slug, year, y)) => {
-                if let Some(entry) = program_dirs.iter_mut().find(|e| e.slug == slug) {
-                    entry.years.push((year, *y));
+                if let Some(&i) = by_slug.get(&slug) {
+                    program_dirs[i].years.push((year, *y));
                 }
             }
             None => {}

@@ -365,15 +365,18 @@ impl Model {
             .collect();
 
         // Programs, resolved to their policy and direction.
+        let policy_index: std::collections::HashMap<&str, usize> = policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect();
         let mut programs: Vec<Program> =
             raw.programs
                 .iter()
                 .filter_map(|lp| {
                     let src = lp.program.as_ref()?;
                     let d = &src.data;
-                    let policy = policies
-                        .iter()
-                        .position(|p| p.slug == *d.policy.get_ref())?;
+                    let policy = *policy_index.get(d.policy.get_ref().as_str())?;
                     let direction = policies[policy]
                         .directions
                         .iter()
