@@ -110,6 +110,12 @@ fn peak_rss() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// [`check`], keeping of each file only its path and kind, not its bytes:
+/// what `mieru check` runs, in memory bounded on a site of any size.
+pub fn verify(root: &Path) -> Result<Rendered, Diagnostics> {
+    check_into(root, &mut Timings::default(), &render::Discard)
+}
+
 /// [`check`], recording the time of each stage in `timings`.
 pub fn check_timed(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
     check_into(root, timings, &render::Keep)
@@ -209,6 +215,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Replace a non-empty output folder that mieru did not write.
     pub force: bool,
+    /// Fail, leaving the output untouched, when there are warnings.
+    pub deny_warnings: bool,
 }
 
 impl BuildOptions {
@@ -217,6 +225,7 @@ impl BuildOptions {
             root: root.into(),
             output: None,
             force: false,
+            deny_warnings: false,
         }
     }
     pub fn output_dir(&self) -> PathBuf {
@@ -327,6 +336,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             return Err(BuildError::Content(d));
         }
     };
+    if opts.deny_warnings && !rendered.warnings.is_empty() {
+        staging.abort();
+        return Err(BuildError::Content(rendered.warnings));
+    }
     timings.jobs.push(render::JobTime {
         kind: "(minify + write)".into(),
         jobs: rendered.files.len(),

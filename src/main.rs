@@ -73,15 +73,11 @@ fn main() -> ExitCode {
             quiet,
             timings,
         } => {
-            if deny_warnings {
-                if let Err(code) = check_only(&root, message_format, true, true) {
-                    return code;
-                }
-            }
             let opts = BuildOptions {
                 root,
                 output,
                 force,
+                deny_warnings,
             };
             let progress = (!quiet && std::io::stdout().is_terminal()).then(|| {
                 let bar = indicatif::ProgressBar::new_spinner();
@@ -121,6 +117,9 @@ fn main() -> ExitCode {
                 }
                 Err(BuildError::Content(d)) => {
                     eprint!("{}", d.render(message_format));
+                    if !d.has_errors() {
+                        eprintln!("{DENIED}");
+                    }
                     eprintln!("出力は変更していません / the output was left unchanged");
                     ExitCode::from(1)
                 }
@@ -134,37 +133,34 @@ fn main() -> ExitCode {
             root,
             message_format,
             deny_warnings,
-        } => match check_only(&root, message_format, deny_warnings, false) {
+        } => match check_only(&root, message_format, deny_warnings) {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
         },
     }
 }
 
+const DENIED: &str = "警告があるため失敗としました / failing because of warnings (--deny-warnings)";
+
 fn check_only(
     root: &std::path::Path,
     format: MessageFormat,
     deny_warnings: bool,
-    quiet: bool,
 ) -> Result<(), ExitCode> {
-    match mieru::check(root) {
+    match mieru::verify(root) {
         Ok(r) => {
             eprint!("{}", r.warnings.render(format));
             if deny_warnings && !r.warnings.is_empty() {
-                eprintln!(
-                    "警告があるため失敗としました / failing because of warnings (--deny-warnings)"
-                );
+                eprintln!("{DENIED}");
                 return Err(ExitCode::from(1));
             }
-            if !quiet {
-                println!(
-                    "問題ありません：{} ページ・{} グラフ / ok: {} pages, {} charts",
-                    r.pages(),
-                    r.charts(),
-                    r.pages(),
-                    r.charts()
-                );
-            }
+            println!(
+                "問題ありません：{} ページ・{} グラフ / ok: {} pages, {} charts",
+                r.pages(),
+                r.charts(),
+                r.pages(),
+                r.charts()
+            );
             Ok(())
         }
         Err(d) => {

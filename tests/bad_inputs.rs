@@ -194,6 +194,29 @@ fn run_case(case: &Path, out: &Path, before: &[(String, Vec<u8>)]) -> Result<(),
         assert_eq!(code, 0, "case {name}: warnings alone pass");
         let (code, stderr) = run_cli(root, &["check", "--deny-warnings"]);
         assert_eq!(code, 1, "case {name}: --deny-warnings fails\n{stderr}");
+        // build --deny-warnings fails the same way and leaves the output.
+        let mut opts = mieru::BuildOptions::new(root);
+        opts.output = Some(out.clone());
+        opts.deny_warnings = true;
+        match mieru::build(&opts) {
+            Err(mieru::BuildError::Content(d)) => assert_eq!(d, rendered.warnings, "case {name}"),
+            other => panic!("case {name}: build --deny-warnings should fail, got {other:?}"),
+        }
+        assert!(
+            snapshot(&out) == before,
+            "case {name}: the previous output changed"
+        );
+        let out_arg = out.to_string_lossy().into_owned();
+        let (code, stderr) = run_cli(root, &["build", "--deny-warnings", "--output", &out_arg]);
+        assert_eq!(
+            code, 1,
+            "case {name}: build --deny-warnings fails\n{stderr}"
+        );
+        assert!(stderr.contains("--deny-warnings"), "{stderr}");
+        assert!(
+            snapshot(&out) == before,
+            "case {name}: the CLI changed the output"
+        );
         return Ok(());
     }
     let diags = match result {

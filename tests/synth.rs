@@ -56,6 +56,12 @@ fn a_synthetic_site_of_50_programs_is_valid_content_without_warnings() {
         .count();
     assert_eq!(program_pages, 50 * (1 + 5));
     assert!(rendered.charts() >= 50 + summary.policies);
+    // What `mieru check` runs sees the same files and keeps none of their bytes.
+    let verified = mieru::verify(tmp.path()).unwrap_or_else(|_| panic!("valid site"));
+    let paths = |r: &mieru::Rendered| r.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&verified), paths(&rendered));
+    assert!(verified.files.iter().all(|f| f.bytes.is_empty()));
+    assert!(rendered.files.iter().all(|f| !f.bytes.is_empty()));
 }
 
 #[test]

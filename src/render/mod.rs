@@ -329,12 +329,12 @@ fn job_times(timed: impl Iterator<Item = (String, std::time::Duration)>) -> Vec<
 /// The bytes of one program's page (its latest sheet), as `render_site`
 /// renders it: for measuring one job alone.
 pub fn render_program_page(m: &Model, theme: &Theme, i: usize) -> Result<Vec<u8>, Diagnostic> {
-    run(m, theme, &Cache::new(m), Job::Program(i)).map(|f| f.bytes)
+    run(m, theme, &Cache::new(m, &[]), Job::Program(i)).map(|f| f.bytes)
 }
 
 /// The bytes of one program's budget chart, as `render_site` renders it.
 pub fn render_program_chart(m: &Model, theme: &Theme, i: usize) -> Result<Vec<u8>, Diagnostic> {
-    run(m, theme, &Cache::new(m), Job::ProgramChart(i)).map(|f| f.bytes)
+    run(m, theme, &Cache::new(m, &[]), Job::ProgramChart(i)).map(|f| f.bytes)
 }
 
 /// Renders every page and chart of the site, and lists the theme's assets.
@@ -386,6 +386,47 @@ impl Sink for Keep {
     }
 }
 
+/// The sink that keeps only each file's path, kind and size: for checking
+/// a site of any size without holding its bytes.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, mut f: OutputFile) -> Result<OutputFile, Diagnostic> {
+        f.bytes = Vec::new();
+        Ok(f)
+    }
+
+    fn put_streamed(
+        &self,
+        path: String,
+        kind: FileKind,
+        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(OutputFile, usize), Diagnostic> {
+        let mut counter = ByteCount(0);
+        // Counting bytes cannot fail.
+        let _ = fill(&mut counter);
+        let f = OutputFile {
+            path,
+            kind,
+            bytes: Vec::new(),
+        };
+        Ok((f, counter.0))
+    }
+}
+
+/// Counts what is written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// [`render_site_timed`], passing every file through `sink`.
 pub fn render_site_into(
     m: &Model,
@@ -398,7 +439,7 @@ pub fn render_site_into(
         .into_iter()
         .filter(|j| !matches!(j, Job::DataPage))
         .collect();
-    let cache = Cache::new(m);
+    let cache = Cache::new(m, &all_jobs);
     let run_timed = |job: &Job, sizes: Option<&Sizes>| {
         let start = std::time::Instant::now();
         if let Job::Data(d) = *job {
@@ -508,24 +549,46 @@ fn data_page_file(m: &Model, theme: &Theme, sizes: &Sizes) -> Result<OutputFile,
 }
 
 /// What several jobs of one build need and is worth computing once: the
-/// text diffs of a program serve its latest page and every year page.
+/// text diffs of a program serve its latest page and every year page. A
+/// program's diffs are dropped when the last job that needs them is done
+/// (the jobs of a program sit side by side in the job list), so a national
+/// site never holds every program's diffs at once.
 struct Cache {
-    changes: Vec<std::sync::OnceLock<Vec<diff::FieldChange>>>,
+    changes: Vec<std::sync::Mutex<Option<std::sync::Arc<Vec<diff::FieldChange>>>>>,
+    /// Per program, how many jobs still need its diffs; 0 means "unknown,
+    /// keep them".
+    users: Vec<std::sync::atomic::AtomicUsize>,
 }
 
 impl Cache {
-    fn new(m: &Model) -> Cache {
+    fn new(m: &Model, jobs: &[Job]) -> Cache {
+        let mut users = vec![0usize; m.programs.len()];
+        for job in jobs {
+            if let Job::Program(i) | Job::ProgramYear(i, _) = *job {
+                users[i] += 1;
+            }
+        }
         Cache {
-            changes: m
-                .programs
-                .iter()
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
+            changes: m.programs.iter().map(|_| Default::default()).collect(),
+            users: users.into_iter().map(Into::into).collect(),
         }
     }
 
-    fn changes(&self, m: &Model, i: usize) -> &[diff::FieldChange] {
-        self.changes[i].get_or_init(|| diff::program_changes(&m.programs[i]))
+    /// The diffs of program `i`, for one job that needs them.
+    fn changes(&self, m: &Model, i: usize) -> std::sync::Arc<Vec<diff::FieldChange>> {
+        use std::sync::atomic::Ordering::AcqRel;
+        // A poisoned lock only means another job panicked; the slot is fine.
+        let mut slot = self.changes[i].lock().unwrap_or_else(|e| e.into_inner());
+        let changes = slot
+            .get_or_insert_with(|| std::sync::Arc::new(diff::program_changes(&m.programs[i])))
+            .clone();
+        let last = self.users[i].fetch_update(AcqRel, std::sync::atomic::Ordering::Acquire, |n| {
+            n.checked_sub(1)
+        }) == Ok(1);
+        if last {
+            *slot = None;
+        }
+        changes
     }
 }
 
@@ -557,7 +620,7 @@ fn run(m: &Model, theme: &Theme, cache: &Cache, job: Job) -> Result<OutputFile, 
                 m.site.evaluation_year,
                 true,
                 &fmt,
-                cache.changes(m, i),
+                &cache.changes(m, i),
             );
             (
                 format!("{}index.html", program_url(p)),
@@ -566,7 +629,7 @@ fn run(m: &Model, theme: &Theme, cache: &Cache, job: Job) -> Result<OutputFile, 
         }
         Job::ProgramYear(i, y) => {
             let p = &m.programs[i];
-            let v = program_page(m, p, y, false, &fmt, cache.changes(m, i));
+            let v = program_page(m, p, y, false, &fmt, &cache.changes(m, i));
             (
                 format!("{}index.html", program_year_url(p, y)),
                 page(theme, "program.html", &v)?,
