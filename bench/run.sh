@@ -48,6 +48,20 @@ timed() {
     tail -n 1 "$log"
 }
 
+# Before each timed run: write out and drop the page cache (when allowed,
+# as root), then read the tool's input once, so that every run starts the
+# same way: input in memory, no dirty pages of the previous run, and no
+# freshly deleted inodes for the file system to step around (on ext4
+# without a journal, creating files right after deleting many is several
+# times slower).
+settle() {
+    sync
+    if [ -w /proc/sys/vm/drop_caches ]; then
+        echo 3 >/proc/sys/vm/drop_caches
+    fi
+    find "$@" -type f -exec cat {} + >/dev/null
+}
+
 for n in $SIZES; do
     site="$BENCH_DIR/site-$n-$YEARS-$SEED"
     if [ ! -d "$site/content" ]; then
@@ -57,13 +71,14 @@ for n in $SIZES; do
     fi
     for run in $(seq 1 "$RUNS"); do
         rm -rf "$BENCH_DIR/out-mieru" "$BENCH_DIR/out-hugo"
-        sync
+        settle "$site/content" "$site/themes"
         read -r secs rss < <(timed "$MIERU" build --root "$site" --output "$BENCH_DIR/out-mieru" --quiet)
         pages=$(find "$BENCH_DIR/out-mieru" -name '*.html' | wc -l)
         charts=$(find "$BENCH_DIR/out-mieru" -name '*.svg' | wc -l)
         printf 'mieru\t%s\t%s\t%s\t%s\t%s\n' "$n" "$pages" "$charts" "$secs" "$rss" >>"$RESULTS"
         echo "  mieru $n run $run: ${secs} s, ${rss} KB, $pages pages" >&2
-        sync
+        rm -rf "$BENCH_DIR/out-mieru"
+        settle "$site/hugo"
         read -r secs rss < <(timed hugo --minify --quiet --source "$site/hugo" --destination "$BENCH_DIR/out-hugo")
         pages=$(find "$BENCH_DIR/out-hugo" -name '*.html' | wc -l)
         printf 'hugo\t%s\t%s\t0\t%s\t%s\n' "$n" "$pages" "$secs" "$rss" >>"$RESULTS"
