@@ -229,6 +229,28 @@ fn each_sheet_shows_the_changes_from_the_year_before_it_only() {
 }
 
 #[test]
+fn past_sheets_link_to_the_year_by_year_tables_instead_of_repeating_them() {
+    let latest = read(site(), &format!("{TEIJU}index.html"));
+    let past = read(site(), &format!("{TEIJU}2020/index.html"));
+    assert!(latest.contains("budget.svg") && latest.contains("年度別の予算額・決算額・成果"));
+    assert!(!past.contains("budget.svg"), "no chart on a past sheet");
+    assert!(
+        !past.contains("<table"),
+        "no year-by-year table on a past sheet"
+    );
+    let text = text_of(&past);
+    assert!(
+        text.contains("表とグラフ、財源内訳はこの事業のページにあります"),
+        "{text}"
+    );
+    assert!(past.contains("#history"));
+    // The sheet itself is all there: the 2020 sheet's own Do, Check and Plan.
+    for h in ["【Do】", "【Check】", "【Action】", "【Plan】", "令和2年度"] {
+        assert!(text.contains(h), "{h}");
+    }
+}
+
+#[test]
 fn diff_of_the_seed_texts_rebuilds_both_years() {
     let read_toml = |y: i32| -> String {
         let t: toml::Table = toml::from_str(

@@ -1123,10 +1123,17 @@ fn program_page(
     } else {
         program_year_url(p, y)
     };
-    let budget_years = program_budget_years(p);
+    let budget_years = if is_latest {
+        program_budget_years(p)
+    } else {
+        Vec::new()
+    };
     let chart_title = program_chart_title(p);
     let money_unit = m.site.money_unit.clone();
     let history_years: Vec<i32> = p.years.keys().copied().collect();
+    // The year-by-year tables and chart are on the program's page; a past
+    // sheet links there instead of repeating them.
+    let table_years: &[i32] = if is_latest { &history_years } else { &[] };
     ProgramPage {
         common: common(
             m,
@@ -1236,7 +1243,7 @@ fn program_page(
                 })
                 .collect(),
         },
-        history: history_years
+        history: table_years
             .iter()
             .map(|&hy| {
                 let h = p.year(hy);
@@ -1257,7 +1264,7 @@ fn program_page(
                 }
             })
             .collect(),
-        funding: history_years
+        funding: table_years
             .iter()
             .flat_map(|&hy| {
                 let h = p.year(hy);
@@ -1277,7 +1284,7 @@ fn program_page(
                     .collect::<Vec<_>>()
             })
             .collect(),
-        staff: history_years
+        staff: table_years
             .iter()
             .filter_map(|&hy| {
                 p.years[&hy].staff.as_ref().map(|s| StaffRow {
@@ -1293,6 +1300,7 @@ fn program_page(
             .indicators
             .iter()
             .skip(1)
+            .filter(|_| is_latest)
             .map(|ind| {
                 let u = ind.unit.value().map(String::as_str);
                 OtherIndicatorView {
@@ -1320,12 +1328,8 @@ fn program_page(
                 }
             })
             .collect(),
-        chart: (!budget_years.is_empty()).then(|| ChartRef {
-            src: if is_latest {
-                "budget.svg".into()
-            } else {
-                "../budget.svg".into()
-            },
+        chart: (is_latest && !budget_years.is_empty()).then(|| ChartRef {
+            src: "budget.svg".into(),
             alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &money_unit)),
             title: chart_title,
         }),
