@@ -314,6 +314,28 @@ fn chart_problems(svg: &str) -> Vec<String> {
         Some(d) if d.contains("ありません") || d.contains("未記入") => {}
         _ => p.push("svg desc does not carry the numbers".into()),
     }
+    // Japanese labels need a Japanese font: the stack is on the root and
+    // every text inherits it.
+    if !root
+        .attribute("font-family")
+        .is_some_and(|f| f.starts_with("IPAexGothic") && f.ends_with("sans-serif"))
+    {
+        p.push("svg lacks the Japanese font stack".into());
+    }
+    if doc.descendants().any(|n| {
+        n.tag_name().name() == "text"
+            && n.attribute("font-family")
+                .is_some_and(|f| !f.contains("IPAex"))
+    }) {
+        p.push("a text overrides the font stack".into());
+    }
+    // Nothing drawn invisibly (white on the white background).
+    if doc
+        .descendants()
+        .any(|n| n.tag_name().name() == "line" && n.attribute("stroke") == Some("#FFFFFF"))
+    {
+        p.push("an invisible white line".into());
+    }
     if let Some(labelled) = root.attribute("aria-labelledby") {
         for id in labelled.split_whitespace() {
             if !doc.descendants().any(|n| n.attribute("id") == Some(id)) {

@@ -140,7 +140,7 @@ fn draw_budget(
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .light_line_style(WHITE)
+        .max_light_lines(0)
         .bold_line_style(GRID)
         .axis_style(INK)
         .y_label_style(text_style(15.0, INK, HPos::Right, VPos::Center))
@@ -268,7 +268,7 @@ fn draw_indicator(
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .light_line_style(WHITE)
+        .max_light_lines(0)
         .bold_line_style(GRID)
         .axis_style(INK)
         .y_label_style(text_style(15.0, INK, HPos::Right, VPos::Center))
@@ -452,12 +452,10 @@ fn finish(svg: String, title: &str, desc: &str) -> String {
     let close = svg.find('>').unwrap_or(0);
     let (open, rest) = svg.split_at(close);
     let rest = &rest[1..];
-    let body = rest.replace(
-        "font-family=\"sans-serif\"",
-        &format!("font-family=\"{FONT_STACK}\""),
-    );
+    // The font stack is said once, on the root, and inherited by every text.
+    let body = rest.replace(" font-family=\"sans-serif\"", "");
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{open} role=\"img\" aria-labelledby=\"chart-title chart-desc\" lang=\"ja\">\n<title id=\"chart-title\">{}</title>\n<desc id=\"chart-desc\">{}</desc>\n{body}",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{open} role=\"img\" aria-labelledby=\"chart-title chart-desc\" lang=\"ja\" font-family=\"{FONT_STACK}\">\n<title id=\"chart-title\">{}</title>\n<desc id=\"chart-desc\">{}</desc>\n{body}",
         escape_xml(title),
         escape_xml(desc)
     )
