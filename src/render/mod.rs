@@ -258,8 +258,21 @@ fn template_place(template: &Path, msg: &str) -> Location {
     }
 }
 
+/// Every job of the site. The few jobs that read the whole site (search
+/// index, site-wide data tables, lists) come first, so that they run while
+/// the many small per-program jobs are spread over the other threads,
+/// rather than trailing alone at the end of the build.
 fn jobs(m: &Model) -> Vec<Job> {
-    let mut jobs = vec![Job::Index, Job::NotFound];
+    let mut jobs = vec![Job::SearchIndex];
+    let (site_data, own_data): (Vec<_>, Vec<_>) = data::all_jobs(m)
+        .into_iter()
+        .partition(|&d| data::is_streamed(d));
+    jobs.extend(site_data.into_iter().map(Job::Data));
+    jobs.extend(portal::ORDERS.into_iter().map(Job::Programs));
+    jobs.extend(diff::change_years(m).into_iter().map(Job::Changes));
+    jobs.extend([Job::Overview, Job::Departments, Job::Index]);
+    jobs.extend((0..portal::departments(m).len()).map(Job::Department));
+    jobs.push(Job::NotFound);
     for (i, p) in m.policies.iter().enumerate() {
         jobs.push(Job::Policy(i));
         jobs.push(Job::PolicyBudgetChart(i));
@@ -276,19 +289,8 @@ fn jobs(m: &Model) -> Vec<Job> {
             jobs.push(Job::ProgramYear(i, y));
         }
     }
-    jobs.extend(data::all_jobs(m).into_iter().map(Job::Data));
-    jobs.extend([
-        Job::SearchIndex,
-        Job::SearchPage,
-        Job::DataPage,
-        Job::Departments,
-        Job::Overview,
-        Job::Robots,
-        Job::Feed,
-    ]);
-    jobs.extend(portal::ORDERS.into_iter().map(Job::Programs));
-    jobs.extend((0..portal::departments(m).len()).map(Job::Department));
-    jobs.extend(diff::change_years(m).into_iter().map(Job::Changes));
+    jobs.extend(own_data.into_iter().map(Job::Data));
+    jobs.extend([Job::SearchPage, Job::DataPage, Job::Robots, Job::Feed]);
     if m.site.accessibility.is_some() {
         jobs.extend([Job::AccessibilityPolicy, Job::AccessibilityResults]);
     }
