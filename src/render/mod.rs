@@ -444,14 +444,19 @@ pub fn render_site_into(
     let cache = Cache::new(m, &all_jobs);
     let run_timed = |job: &Job, sizes: Option<&Sizes>| {
         let start = std::time::Instant::now();
-        if let Job::Data(d) = *job {
-            if data::is_streamed(d) {
-                let path = data::path(m, d);
-                let r =
-                    sink.put_streamed(path.clone(), FileKind::Asset, &|w| data::write_to(m, d, w));
-                let size = r.as_ref().ok().map(|(_, n)| (path, *n));
-                return (r.map(|(f, _)| f), start.elapsed(), size);
-            }
+        // Files that grow with the whole site are written as they are made.
+        let streamed = match *job {
+            Job::Data(d) if data::is_streamed(d) => Some(data::path(m, d)),
+            Job::SearchIndex => Some(search::INDEX_PATH.to_string()),
+            _ => None,
+        };
+        if let Some(path) = streamed {
+            let r = sink.put_streamed(path.clone(), FileKind::Asset, &|w| match *job {
+                Job::Data(d) => data::write_to(m, d, w),
+                _ => search::write_to(m, w),
+            });
+            let size = r.as_ref().ok().map(|(_, n)| (path, *n));
+            return (r.map(|(f, _)| f), start.elapsed(), size);
         }
         let r = match (job, sizes) {
             (Job::DataPage, Some(sizes)) => data_page_file(m, theme, sizes),

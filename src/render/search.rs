@@ -13,6 +13,7 @@ use super::view::{policy_url, program_url};
 use crate::model::Model;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 
 pub const INDEX_PATH: &str = "search-index.json";
 
@@ -98,7 +99,14 @@ fn summary(s: &str) -> String {
 
 pub fn build(m: &Model) -> Index {
     let mut docs = Vec::new();
-    let mut texts = Vec::new();
+    // Each document's grams go into the index as soon as its text is put
+    // together: the texts of a large site are never all held at once.
+    let mut grams_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut add = |n: usize, parts: &[Option<&str>]| {
+        for g in grams(&doc_text(parts)) {
+            grams_map.entry(g).or_default().push(n);
+        }
+    };
     for p in &m.programs {
         let policy = &m.policies[p.policy];
         let mut parts: Vec<Option<&str>> = vec![
@@ -120,7 +128,7 @@ pub fn build(m: &Model) -> Index {
                 parts.push(t.value().map(String::as_str));
             }
         }
-        texts.push(doc_text(&parts));
+        add(docs.len(), &parts);
         docs.push(Doc {
             t: p.name.clone(),
             u: program_url(p),
@@ -149,7 +157,7 @@ pub fn build(m: &Model) -> Index {
             parts.push(r.council_opinion.value().map(String::as_str));
             parts.push(r.achievement.value().map(String::as_str));
         }
-        texts.push(doc_text(&parts));
+        add(docs.len(), &parts);
         docs.push(Doc {
             t: format!("施策「{}」", p.name),
             u: policy_url(p),
@@ -164,12 +172,6 @@ pub fn build(m: &Model) -> Index {
             ),
         });
     }
-    let mut grams_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, t) in texts.iter().enumerate() {
-        for g in grams(t) {
-            grams_map.entry(g).or_default().push(i);
-        }
-    }
     Index {
         v: 1,
         docs,
@@ -178,7 +180,17 @@ pub fn build(m: &Model) -> Index {
 }
 
 pub fn render(m: &Model) -> Vec<u8> {
-    serde_json::to_vec(&build(m)).unwrap_or_default()
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_to(m, &mut bytes);
+    bytes
+}
+
+/// Writes the index as JSON into `w`.
+pub fn write_to(m: &Model, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(w);
+    serde_json::to_writer(&mut w, &build(m))?;
+    w.flush()
 }
 
 #[cfg(test)]
