@@ -8,7 +8,7 @@
 # generates each site once with the `synth` example (seed 1), then builds it
 # alternately with `mieru build` and `hugo --minify`, each from an empty
 # output folder, and prints a Markdown table. Work files go to $BENCH_DIR
-# (default: /tmp/mieru-bench); they are large (about 6 GB at 50,000).
+# (default: /tmp/mieru-bench); they are large (about 10 GB at 50,000).
 set -euo pipefail
 
 SIZES=${SIZES:-"500 5000 50000"}
