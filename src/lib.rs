@@ -291,7 +291,7 @@ impl render::Sink for StagingSink<'_> {
         &self,
         path: String,
         kind: FileKind,
-        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        fill: &render::Fill,
     ) -> Result<(render::OutputFile, usize), Diagnostic> {
         match self.staging.write_streamed(&path, fill) {
             Ok(size) => Ok((

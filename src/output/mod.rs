@@ -233,7 +233,7 @@ impl Staging {
     pub fn write_streamed(
         &self,
         path: &str,
-        fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+        fill: &crate::render::Fill,
     ) -> Result<usize, OutputError> {
         use std::sync::atomic::Ordering::Relaxed;
         let target = self.new_file(path)?;

@@ -352,6 +352,9 @@ pub fn render_site_timed(
     render_site_into(m, theme, &Keep)
 }
 
+/// Writes the bytes of a streamed file into the writer it is given.
+pub type Fill<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+
 /// Where each rendered file goes as soon as it is rendered: the sink gets
 /// the file and returns what the caller wants kept of it (the file itself,
 /// or only its path and kind once the output stage has written it). Handing
@@ -368,7 +371,7 @@ pub trait Sink: Sync {
         &self,
         path: String,
         kind: FileKind,
-        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        fill: &Fill,
     ) -> Result<(OutputFile, usize), Diagnostic> {
         let mut bytes = Vec::new();
         // Writing into a Vec cannot fail.
@@ -402,7 +405,7 @@ impl Sink for Discard {
         &self,
         path: String,
         kind: FileKind,
-        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        fill: &Fill,
     ) -> Result<(OutputFile, usize), Diagnostic> {
         let mut counter = ByteCount(0);
         // Counting bytes cannot fail.
