@@ -69,7 +69,7 @@ pub fn text_of(html: &str) -> String {
 
 /// Every file under `dir`, relative path → bytes, sorted.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir_files(dir)
+    let mut files: Vec<(String, Vec<u8>)> = files_under(dir)
         .into_iter()
         .map(|p| {
             (
@@ -82,7 +82,8 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
+/// Every file below `dir`, in no particular order.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
