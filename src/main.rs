@@ -78,6 +78,7 @@ fn main() -> ExitCode {
                 output,
                 force,
                 deny_warnings,
+                base_url: None,
             };
             let progress = (!quiet && std::io::stdout().is_terminal()).then(|| {
                 let bar = indicatif::ProgressBar::new_spinner();
