@@ -150,6 +150,11 @@ fn localize(cmd: clap::Command, top: bool) -> clap::Command {
         .subcommand_help_heading("コマンド / Commands")
         .next_help_heading("オプション / Options")
         .disable_help_subcommand(true)
+        .mut_args(|a| match (a.get_help_heading(), a.is_positional()) {
+            (Some(_), _) => a,
+            (None, true) => a.help_heading("引数 / Arguments"),
+            (None, false) => a.help_heading("オプション / Options"),
+        })
         .disable_help_flag(true)
         .arg(
             Arg::new("help")
