@@ -439,12 +439,12 @@ pub fn new_year(root: &Path, year: Option<i64>) -> Result<NewYear, Diagnostics> 
                 }
                 continue;
             }
-            if prog
-                .data
-                .start_year
-                .as_ref()
-                .is_some_and(|s| *s.get_ref() > y)
-            {
+            let start = prog.data.start_year.as_ref().map(|s| *s.get_ref());
+            if let Some(start) = start.filter(|s| *s > y) {
+                skipped.push((
+                    p.slug.clone(),
+                    format!("{start}年度に始まる事業のため {y}年度のファイルは作りません / starts in {start}, no file for {y}"),
+                ));
                 continue;
             }
             let carried = p

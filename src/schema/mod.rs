@@ -443,13 +443,10 @@ fn settings_files() -> Vec<(PathBuf, String)> {
             k.schema_name()
         ));
     }
-    let associations: Map<String, Value> = File::ALL
-        .iter()
-        .map(|k| (format!("./schema/{}", k.schema_name()), json!([k.glob()])))
-        .collect();
+    // The extension reads .taplo.toml for the schemas of each glob.
     let settings = json!({
         "evenBetterToml.schema.enabled": true,
-        "evenBetterToml.schema.associations": associations,
+        "evenBetterToml.taplo.configFile.enabled": true,
         "files.encoding": "utf8",
         "files.insertFinalNewline": true,
     });
