@@ -178,3 +178,41 @@ fn eject_writes_the_built_in_theme_and_refuses_to_overwrite() {
         .join("themes/mine/templates/base.html")
         .is_file());
 }
+
+#[test]
+fn a_theme_folder_linked_outside_the_site_is_refused() {
+    let site = content_only();
+    let outside = tempfile::tempdir().unwrap();
+    copy_tree(
+        &repo_root().join("themes/default"),
+        &outside.path().join("t"),
+    );
+    std::fs::create_dir(site.path().join("themes")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("t"), site.path().join("themes/default"))
+        .unwrap();
+    let d = check_errors(site.path());
+    for sub in ["templates", "static", "fonts"] {
+        assert!(
+            has(&d, "E120", &format!("themes/default/{sub}")),
+            "{sub}: {d:?}"
+        );
+    }
+}
+
+#[test]
+fn a_link_loop_in_the_theme_is_an_error_not_a_hang() {
+    let site = with_themes();
+    let st = site.path().join("themes/default/static");
+    std::os::unix::fs::symlink(&st, st.join("loop")).unwrap();
+    let d = check_errors(site.path());
+    assert!(d.iter().any(|x| x.code == "E061"), "{d:?}");
+}
+
+#[test]
+fn eject_refuses_a_name_that_is_not_a_slug() {
+    let site = content_only();
+    let d = mieru::render::theme::eject(site.path(), "../x").unwrap_err();
+    assert!(d.iter().any(|x| x.code == "E011"), "{d:?}");
+    assert!(!site.path().join("themes").exists());
+    assert!(!site.path().join("x").exists());
+}
