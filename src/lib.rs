@@ -13,6 +13,8 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
 pub mod synth;
 pub mod validate;
 
@@ -113,26 +115,54 @@ fn peak_rss() -> Option<u64> {
 /// [`check`], keeping of each file only its path and kind, not its bytes:
 /// what `mieru check` runs, in memory bounded on a site of any size.
 pub fn verify(root: &Path) -> Result<Rendered, Diagnostics> {
-    check_into(root, &mut Timings::default(), &render::Discard)
+    verify_with_base_url(root, None)
+}
+
+/// [`verify`] with `base_url` in place of site.toml's (`--base-url`, for a
+/// preview deploy); it is checked like the key.
+pub fn verify_with_base_url(root: &Path, base_url: Option<&str>) -> Result<Rendered, Diagnostics> {
+    check_into(root, base_url, &mut Timings::default(), &render::Discard)
+}
+
+/// Puts `url` in place of site.toml's `base_url`, when it passes the same
+/// check as the key (E018, located at the option).
+fn override_base_url(raw: &mut load::RawContent, url: &str, diags: &mut Diagnostics) {
+    if !validate::is_web_address(url) {
+        diags.push(
+            Diagnostic::error(
+                "E018",
+                "`--base-url` は https:// で始まるアドレスではありません",
+                format!("--base-url must be an http(s) address without spaces or quotes: `{url}`"),
+            )
+            .at(Location::file(Path::new("--base-url")))
+            .help("例 / e.g. --base-url https://www.city.example.lg.jp/hyoka"),
+        );
+    } else if let Some(site) = raw.site.as_mut() {
+        site.data.base_url = Some(url.to_string());
+    }
 }
 
 /// [`check`], recording the time of each stage in `timings`.
 pub fn check_timed(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
-    check_into(root, timings, &render::Keep)
+    check_into(root, None, timings, &render::Keep)
 }
 
 /// [`check_timed`], handing every rendered file to `sink` (see
 /// [`render::render_site_into`]).
 fn check_into(
     root: &Path,
+    base_url: Option<&str>,
     timings: &mut Timings,
     sink: &dyn render::Sink,
 ) -> Result<Rendered, Diagnostics> {
     let mut lap = Instant::now();
     let mut diags = Diagnostics::new();
-    let raw = load::load(root, &mut diags);
+    let mut raw = load::load(root, &mut diags);
     timings.lap("load", &mut lap);
     validate::validate(&raw, &mut diags);
+    if let Some(url) = base_url {
+        override_base_url(&mut raw, url, &mut diags);
+    }
     timings.lap("validate", &mut lap);
     let model = if diags.has_errors() {
         None
@@ -153,7 +183,7 @@ fn check_into(
     let theme = match raw.site.as_ref() {
         Some(site) => {
             let name = site.data.theme.get_ref();
-            if !root.join(render::THEMES_DIR).join(name).is_dir() {
+            if !render::theme::exists(root, name) {
                 diags.push(
                     Diagnostic::error(
                         "E065",
@@ -161,7 +191,9 @@ fn check_into(
                         format!("theme `{name}` not found"),
                     )
                     .at(site.file.locate(site.data.theme.span()))
-                    .help(format!("expected the folder themes/{name}/")),
+                    .help(format!(
+                        "themes/{name}/ フォルダを置くか、theme の行を消して組み込みのテーマを使ってください / expected the folder themes/{name}/ (or remove the line to use the built-in theme)"
+                    )),
                 );
                 return Err(diags.sorted());
             }
@@ -217,6 +249,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Fail, leaving the output untouched, when there are warnings.
     pub deny_warnings: bool,
+    /// In place of site.toml's `base_url` (`--base-url`).
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -226,6 +260,7 @@ impl BuildOptions {
             output: None,
             force: false,
             deny_warnings: false,
+            base_url: None,
         }
     }
     pub fn output_dir(&self) -> PathBuf {
@@ -323,7 +358,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         failed: std::sync::Mutex::new(None),
         output_time: std::sync::atomic::AtomicU64::new(0),
     };
-    let rendered = check_into(&opts.root, &mut timings, &sink);
+    let rendered = check_into(&opts.root, opts.base_url.as_deref(), &mut timings, &sink);
     let output_time = sink.output_time.load(std::sync::atomic::Ordering::Relaxed);
     if let Some(e) = sink.failed.into_inner().ok().flatten() {
         staging.abort();

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod feeds;
 pub mod portal;
 pub mod search;
+pub mod theme;
 pub mod view;
 
 use crate::chart::{self, BudgetYear, IndicatorPoint, IndicatorSeries};
@@ -18,6 +19,7 @@ use crate::model::value::{Measure, SheetValue};
 use crate::model::{Model, Policy, PolicyIndicator, Program};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+pub use theme::{Theme, THEMES_DIR};
 use view::*;
 
 /// What a produced file is, which decides how the output stage treats it.
@@ -65,147 +67,6 @@ enum Job {
     AccessibilityResults,
 }
 
-/// A theme: its templates (parsed once) and its static files.
-pub struct Theme {
-    pub dir: PathBuf,
-    tera: tera::Tera,
-    assets: Vec<(String, PathBuf)>,
-    pub font: Vec<u8>,
-}
-
-pub const THEMES_DIR: &str = "themes";
-const TEMPLATES: [&str; 11] = [
-    "index.html",
-    "policy.html",
-    "program.html",
-    "404.html",
-    "programs.html",
-    "departments.html",
-    "department.html",
-    "overview.html",
-    "changes.html",
-    "search.html",
-    "data.html",
-];
-
-impl Theme {
-    /// Loads `root/themes/<name>`: every template under `templates/`, the
-    /// list of files under `static/`, and `fonts/chart.ttf` or the first
-    /// `.ttf`/`.otf` in `fonts/` for measuring chart text.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
-        let rel_dir = Path::new(THEMES_DIR).join(name);
-        let dir = root.join(&rel_dir);
-        let mut diags = Diagnostics::new();
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        let tdir = dir.join("templates");
-        let mut sources = Vec::new();
-        for entry in walkdir::WalkDir::new(&tdir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&tdir).unwrap_or(entry.path());
-            let name = rel.to_string_lossy().replace('\\', "/");
-            match std::fs::read_to_string(entry.path()) {
-                Ok(text) => sources.push((name, text)),
-                Err(e) => diags.push(
-                    Diagnostic::error(
-                        "E061",
-                        "テンプレートを読めません",
-                        format!("cannot read template: {e}"),
-                    )
-                    .at(Location::file(&rel_dir.join("templates").join(rel))),
-                ),
-            }
-        }
-        for t in TEMPLATES {
-            if !sources.iter().any(|(n, _)| n == t) {
-                diags.push(
-                    Diagnostic::error(
-                        "E060",
-                        format!("テンプレート {t} がありません"),
-                        format!("template {t} is missing"),
-                    )
-                    .at(Location::file(&rel_dir.join("templates").join(t)))
-                    .help(format!("the theme `{name}` needs templates/{t}")),
-                );
-            }
-        }
-        if let Err(e) = tera.add_raw_templates(sources) {
-            diags.push(template_error(&rel_dir, &e));
-        }
-        let font = find_font(&dir).and_then(|p| std::fs::read(p).ok());
-        let font = match font {
-            Some(f) => match chart::register_font(&f) {
-                Ok(()) => f,
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error(
-                            "E062",
-                            "グラフ用フォントを読めません",
-                            format!("chart font: {e}"),
-                        )
-                        .at(Location::file(&rel_dir.join("fonts"))),
-                    );
-                    Vec::new()
-                }
-            },
-            None => {
-                diags.push(
-                    Diagnostic::error(
-                        "E062",
-                        "グラフ用フォントがありません",
-                        "no chart font in the theme",
-                    )
-                    .at(Location::file(&rel_dir.join("fonts")))
-                    .help("put a Japanese TrueType font (.ttf/.otf) in the theme's fonts/ folder"),
-                );
-                Vec::new()
-            }
-        };
-        let sdir = dir.join("static");
-        let assets = walkdir::WalkDir::new(&sdir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&sdir)
-                    .ok()?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                Some((rel, e.path().to_path_buf()))
-            })
-            .collect();
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        Ok(Theme {
-            dir,
-            tera,
-            assets,
-            font,
-        })
-    }
-}
-
-fn find_font(dir: &Path) -> Option<PathBuf> {
-    let mut fonts: Vec<PathBuf> = std::fs::read_dir(dir.join("fonts"))
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
-        .collect();
-    fonts.sort();
-    fonts.into_iter().next()
-}
-
 /// A Tera error with its whole cause chain (Tera puts the template line
 /// and column in the inner message).
 fn template_error(theme_dir: &Path, e: &tera::Error) -> Diagnostic {
@@ -234,7 +95,7 @@ fn template_error(theme_dir: &Path, e: &tera::Error) -> Diagnostic {
         en.split_whitespace().collect::<Vec<_>>().join(" "),
     )
     .at(template_place(&template, &msg))
-    .help("the error is in the theme's template, not in content/")
+    .help("content/ ではなくテーマのテンプレートの誤りです / the error is in the theme's template, not in content/")
 }
 
 /// The line and column of a template syntax error, from the parser's
@@ -498,12 +359,12 @@ pub fn render_site_into(
             Err(d) => diags.push(d),
         }
     }
-    for (rel, path) in &theme.assets {
-        match std::fs::read(path) {
+    for (rel, file) in &theme.assets {
+        match file.read() {
             Ok(bytes) => match sink.put(OutputFile {
                 path: rel.clone(),
                 kind: FileKind::Asset,
-                bytes,
+                bytes: bytes.into_owned(),
             }) {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
@@ -514,7 +375,7 @@ pub fn render_site_into(
                     "テーマのファイルを読めません",
                     format!("cannot read asset: {e}"),
                 )
-                .at(Location::file(path)),
+                .at(Location::file(&theme_rel(theme).join("static").join(rel))),
             ),
         }
     }

@@ -26,8 +26,9 @@ pub fn build_site(root: &Path) -> (tempfile::TempDir, PathBuf) {
     (tmp, out)
 }
 
-/// Copies the tree `from` to `to`. Fonts are linked, not copied: they are
-/// large and no test changes them.
+/// Copies the tree `from` to `to`. Fonts are hard-linked when the file
+/// system allows, not copied: they are large and no test changes them (a
+/// symbolic link would point outside the site, which a theme may not).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -36,7 +37,9 @@ pub fn copy_tree(from: &Path, to: &Path) {
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else if entry.path().extension().is_some_and(|e| e == "ttf") {
-            std::os::unix::fs::symlink(entry.path(), &dest).unwrap();
+            if std::fs::hard_link(entry.path(), &dest).is_err() {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
         } else {
             std::fs::copy(entry.path(), &dest).unwrap();
         }
