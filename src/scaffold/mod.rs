@@ -28,8 +28,13 @@ pub const FORMS: &[Form] = &[Form {
     about: "事務事業評価シート（施策・事業・年度ごとのファイル） / program evaluation sheet",
 }];
 
-/// The repository whose GitHub Releases the city's CI downloads mieru from.
-pub const RELEASES_REPO: &str = "mieru-hyoka/mieru";
+/// The repository whose GitHub Releases the city's CI downloads mieru from:
+/// the release workflow sets `MIERU_RELEASES_REPO` to the repository it
+/// builds in, so a released binary names its own source.
+pub const RELEASES_REPO: &str = match option_env!("MIERU_RELEASES_REPO") {
+    Some(repo) => repo,
+    None => "mieru-hyoka/mieru",
+};
 
 /// The fiscal year (April to March) of today in Japan: 2025 from
 /// 2025-04-01 to 2026-03-31.

@@ -315,64 +315,10 @@ pub fn starter_site(city: &str, year: i64) -> Vec<(PathBuf, String)> {
 }
 
 /// The city repository's CI: check on pull requests, build and publish to
-/// GitHub Pages on pushes to the default branch.
+/// GitHub Pages on pushes to the default branch. The YAML is a file of its
+/// own so that actionlint checks exactly what `init` writes.
 fn workflow() -> String {
-    format!(
-        "# 行政評価サイトの検査と公開。\n\
-         # プルリクエスト：mieru check（誤りはその行に表示）。既定のブランチへの push：build して GitHub Pages に公開。\n\
-         # Pull requests: mieru check. Pushes to the default branch: build and deploy to GitHub Pages.\n\
-         name: mieru\n\
-         \n\
-         on:\n\
-         \x20 pull_request:\n\
-         \x20 push:\n\
-         \x20   branches: [main]                 # 既定のブランチ（名前が違えば書き換え） / the default branch\n\
-         \x20 workflow_dispatch:\n\
-         \n\
-         env:\n\
-         \x20 MIERU_VERSION: \"{version}\"\n\
-         \x20 MIERU_REPO: \"{RELEASES_REPO}\"\n\
-         \n\
-         permissions:\n\
-         \x20 contents: read\n\
-         \x20 pages: write\n\
-         \x20 id-token: write\n\
-         \n\
-         concurrency:\n\
-         \x20 group: pages-${{{{ github.ref }}}}\n\
-         \x20 cancel-in-progress: false\n\
-         \n\
-         jobs:\n\
-         \x20 build:\n\
-         \x20   runs-on: ubuntu-latest\n\
-         \x20   steps:\n\
-         \x20     - uses: actions/checkout@v4\n\
-         \x20     - name: Install mieru\n\
-         \x20       run: |\n\
-         \x20         curl -fsSL \"https://github.com/${{MIERU_REPO}}/releases/download/v${{MIERU_VERSION}}/mieru-x86_64-unknown-linux-gnu.tar.gz\" | tar -xz -C \"$RUNNER_TEMP\"\n\
-         \x20         echo \"$RUNNER_TEMP\" >> \"$GITHUB_PATH\"\n\
-         \x20     - name: Check (problems are shown on their lines)\n\
-         \x20       run: mieru check --message-format github\n\
-         \x20     - name: Build\n\
-         \x20       if: github.event_name != 'pull_request'\n\
-         \x20       run: mieru build --message-format github\n\
-         \x20     - uses: actions/configure-pages@v5\n\
-         \x20       if: github.event_name != 'pull_request'\n\
-         \x20     - uses: actions/upload-pages-artifact@v3\n\
-         \x20       if: github.event_name != 'pull_request'\n\
-         \x20       with:\n\
-         \x20         path: output\n\
-         \n\
-         \x20 deploy:\n\
-         \x20   if: github.event_name != 'pull_request'\n\
-         \x20   needs: build\n\
-         \x20   runs-on: ubuntu-latest\n\
-         \x20   environment:\n\
-         \x20     name: github-pages\n\
-         \x20     url: ${{{{ steps.deployment.outputs.page_url }}}}\n\
-         \x20   steps:\n\
-         \x20     - id: deployment\n\
-         \x20       uses: actions/deploy-pages@v4\n",
-        version = env!("CARGO_PKG_VERSION"),
-    )
+    include_str!("files/mieru.yml")
+        .replace("@MIERU_VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@MIERU_REPO@", RELEASES_REPO)
 }
