@@ -46,14 +46,17 @@ fn init_then_check_then_build_in_an_empty_folder() {
         "MIERU_VERSION:",
         "mieru-x86_64-unknown-linux-gnu.tar.gz",
         "mieru check --message-format github",
-        "actions/checkout@v4",
-        "actions/configure-pages@v5",
-        "actions/upload-pages-artifact@v3",
-        "actions/deploy-pages@v4",
+        "actions/checkout@v7",
+        "actions/configure-pages@v6",
+        "actions/upload-pages-artifact@v5",
+        "actions/deploy-pages@v5",
         "pull_request",
+        "mieru build --message-format github --base-url",
     ] {
         assert!(ci.contains(needle), "workflow lacks {needle}");
     }
+    assert!(!ci.contains("@MIERU_"), "a placeholder was left in the workflow");
+    assert!(ci.contains(&format!("MIERU_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
     assert_eq!(
         std::fs::read_to_string(root.join(".gitignore")).unwrap(),
         "output/\n"
