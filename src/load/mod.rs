@@ -411,7 +411,79 @@ pub fn decode(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Sourc
         );
         return None;
     }
+    let text = refuse_control_characters(rel, text, diags);
     Some(SourceFile::new(rel.to_path_buf(), text))
+}
+
+/// Whether `c` may not appear in a content file: the C0 controls other
+/// than tab and line breaks, DEL, and the non-characters U+FFFE and U+FFFF.
+/// None of them can be shown on a page or written into SVG or XML.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{7f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The name of a forbidden character, for messages: "U+0007".
+pub fn char_name(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+fn control_character(c: char) -> Diagnostic {
+    let name = char_name(c);
+    Diagnostic::error(
+        "E090",
+        format!("制御文字 {name} は使えません（目に見えない文字です）"),
+        format!("the control character {name} is not allowed (it is invisible)"),
+    )
+    .help(format!(
+        "この位置の見えない文字 {name} を削除してください（表計算ソフトや PDF からの貼り付けで入ることがあります） / delete the invisible character {name} here (it often comes with text pasted from a spreadsheet or PDF)"
+    ))
+}
+
+/// Reports every forbidden character written as such in the file, and
+/// returns the text with each replaced by spaces of the same length, so
+/// that the parser goes on and reports the file's other problems at their
+/// places instead of stumbling over the character.
+fn refuse_control_characters(rel: &Path, text: String, diags: &mut Diagnostics) -> String {
+    if !text.chars().any(is_forbidden_char) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if is_forbidden_char(c) {
+            diags.push(control_character(c).at(Location::at(rel, &text, i..i + c.len_utf8())));
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reports forbidden characters that a string's escapes (`\u0007`) put
+/// into a key or a value, at the place of that key or value.
+fn refuse_escaped_control_characters(file: &SourceFile, t: &DeTable<'_>, diags: &mut Diagnostics) {
+    fn value(file: &SourceFile, v: &Spanned<DeValue<'_>>, diags: &mut Diagnostics) {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                if let Some(c) = s.chars().find(|c| is_forbidden_char(*c)) {
+                    diags.push(control_character(c).at(file.locate(v.span())));
+                }
+            }
+            DeValue::Table(t) => refuse_escaped_control_characters(file, t, diags),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    value(file, item, diags);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in t.iter() {
+        if let Some(c) = k.get_ref().chars().find(|c| is_forbidden_char(*c)) {
+            diags.push(control_character(c).at(file.locate(k.span())));
+        }
+        value(file, v, diags);
+    }
 }
 
 /// Decodes and parses `bytes` as each kind of content file in turn (site,
@@ -449,6 +521,7 @@ pub fn parse<T: DeserializeOwned>(
         }
         return None;
     }
+    refuse_escaped_control_characters(&file, root.get_ref(), diags);
     let mut found: Vec<Diagnostic> = Vec::new();
     let mut repair = Repair::default();
     for _ in 0..MAX_REPAIRS {
