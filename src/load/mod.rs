@@ -74,8 +74,9 @@ impl SourceFile {
         Location::file(&self.path)
     }
 
-    /// Where the value under `keys` (a path of table keys from the top) is
-    /// written, for checks on values whose struct field keeps no span.
+    /// Where the value under `keys` (a path of table keys from the top; a
+    /// number after an array of tables picks one, `["budget_lines", "0",
+    /// "account"]`) is written, for checks on values whose struct field keeps no span.
     /// Falls back to the whole file.
     pub fn locate_key(&self, keys: &[&str]) -> Location {
         let Some(text) = self.text() else {
@@ -85,11 +86,22 @@ impl SourceFile {
             return self.whole();
         };
         let mut table = root.get_ref();
-        for (i, key) in keys.iter().enumerate() {
-            let Some(v) = table.get(*key) else {
+        let mut keys = keys.iter().peekable();
+        while let Some(key) = keys.next() {
+            let Some(mut v) = table.get(*key) else {
                 return self.whole();
             };
-            if i + 1 == keys.len() {
+            // A number after an array of tables picks one of its tables.
+            if let DeValue::Array(items) = v.get_ref() {
+                if let Some(i) = keys.peek().and_then(|k| k.parse::<usize>().ok()) {
+                    keys.next();
+                    match items.get(i) {
+                        Some(item) => v = item,
+                        None => return self.whole(),
+                    }
+                }
+            }
+            if keys.peek().is_none() {
                 return self.locate(v.span());
             }
             match v.get_ref() {

@@ -33,8 +33,17 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
             diags,
         );
         let d = &p.source.data;
+        check_required_text(&d.name, "施策名", file, &["name"], diags);
+        check_required_text(&d.outline, "施策の大綱", file, &["outline"], diags);
         let mut seen = BTreeSet::new();
-        for dir in &d.directions {
+        for (i, dir) in d.directions.iter().enumerate() {
+            check_required_text(
+                &dir.name,
+                "施策の方向",
+                file,
+                &["directions", &i.to_string(), "name"],
+                diags,
+            );
             let id = dir.id.get_ref();
             check_slug(
                 id,
@@ -63,6 +72,20 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         );
         for ind in &d.indicators {
             check_choice(choices, "indicator_kind", ind.kind.as_ref(), file, diags);
+            let mut actual_years = BTreeSet::new();
+            for a in &ind.actuals {
+                if !actual_years.insert(*a.year.get_ref()) {
+                    diags.push(
+                        Diagnostic::error(
+                            "E094",
+                            format!("実績値の年 {} が2回書かれています", a.year.get_ref()),
+                            format!("the actual value of {} is written twice", a.year.get_ref()),
+                        )
+                        .at(file.locate(a.year.span()))
+                        .help("同じ年の実績値は1つだけにしてください（どちらかを消すか、年を直してください） / keep one value per year: delete one or correct its year"),
+                    );
+                }
+            }
             for point in std::iter::once(&ind.baseline)
                 .chain([&ind.target])
                 .chain(&ind.actuals)
@@ -116,6 +139,55 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         };
         let file = &program.file;
         let d = &program.data;
+        check_required_text(&d.name, "事業名", file, &["name"], diags);
+        check_required_text(&d.department, "担当課", file, &["department"], diags);
+        for (i, line) in d.budget_lines.iter().enumerate() {
+            let i = i.to_string();
+            check_required_text(
+                &line.account,
+                "会計",
+                file,
+                &["budget_lines", &i, "account"],
+                diags,
+            );
+            for (code, key, level) in [
+                (&line.section, "section", "款"),
+                (&line.subsection, "subsection", "項"),
+                (&line.item, "item", "目"),
+                (&line.program_no, "program_no", "事業"),
+            ] {
+                if let Some(code) = code {
+                    check_budget_code(
+                        &code.0,
+                        key,
+                        level,
+                        file.locate_key(&["budget_lines", &i, key]),
+                        diags,
+                    );
+                }
+            }
+        }
+        if let (Some(start), Some(end)) = (&d.start_year, &d.end_year) {
+            if start.get_ref() > end.get_ref() {
+                diags.push(
+                    Diagnostic::error(
+                        "E095",
+                        format!(
+                            "終了年度 {} が開始年度 {} より前です",
+                            end.get_ref(),
+                            start.get_ref()
+                        ),
+                        format!(
+                            "end_year {} is before start_year {}",
+                            end.get_ref(),
+                            start.get_ref()
+                        ),
+                    )
+                    .at(file.locate(end.span()))
+                    .help("開始年度（start_year）と終了年度（end_year）を確かめてください。入れ替わっていませんか / check start_year and end_year: were they swapped?"),
+                );
+            }
+        }
         if let Some(code) = &d.code {
             if let Some(other) = codes.insert(code.0.clone(), &file.path) {
                 diags.push(
@@ -171,7 +243,21 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                     diags,
                 );
             }
-            ids.insert(id);
+            if !ids.insert(id.clone()) {
+                let at = match &ind.id {
+                    Some(s) => file.locate(s.span()),
+                    None => file.locate_key(&["indicators", &i.to_string()]),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "E093",
+                        format!("指標の id `{id}` が2回使われています"),
+                        format!("the indicator id `{id}` is used twice"),
+                    )
+                    .at(at)
+                    .help("指標ごとに別の id を付けてください（例：id = \"katsudo\"） / give each indicator its own id (e.g. id = \"katsudo\")"),
+                );
+            }
         }
         let unit = d
             .indicators
@@ -214,6 +300,45 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
 fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
     let file = &site.file;
     check_year(&site.data.evaluation_year, file, diags);
+    check_required_text(&site.data.city, "地方公共団体名", file, &["city"], diags);
+    if let Some(title) = &site.data.title {
+        check_required_text(title, "サイト名", file, &["title"], diags);
+    }
+    let lang = &site.data.language;
+    if !is_language_tag(lang) {
+        diags.push(
+            Diagnostic::error(
+                "E092",
+                format!("言語 `{lang}` は言語タグではありません"),
+                format!("`{lang}` is not a language tag"),
+            )
+            .at(file.locate_key(&["language"]))
+            .help("日本語のサイトは language = \"ja\" と書いてください（英語は \"en\"、地域つきは \"ja-JP\"） / write language = \"ja\" for Japanese (\"en\" for English, \"ja-JP\" with a region)"),
+        );
+    }
+    if let Some(url) = site.data.base_url.as_deref().filter(|u| is_web_address(u)) {
+        if let Some(c) = url
+            .chars()
+            .find(|c| matches!(c, '?' | '#') || is_bidi_control(*c))
+        {
+            let what = match c {
+                '?' | '#' => format!("`{c}`"),
+                c => format!("見えない文字 {}", crate::load::char_name(c)),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "E098",
+                    format!("base_url に {what} は使えません"),
+                    format!("base_url must not contain {}", match c {
+                        '?' | '#' => format!("`{c}`"),
+                        c => format!("the invisible character {}", crate::load::char_name(c)),
+                    }),
+                )
+                .at(file.locate_key(&["base_url"]))
+                .help("base_url はサイトの置き場所のアドレスだけを書いてください（? や # 以降は不要です。例：https://www.city.example.lg.jp/hyoka） / write only the address of the site's folder, without ? or # (e.g. https://www.city.example.lg.jp/hyoka)"),
+            );
+        }
+    }
     let unit = site.data.money_unit.get_ref();
     if unit != "千円" && unit != "円" {
         diags.push(
@@ -333,14 +458,26 @@ fn check_program_year(
             .help("rename the file or correct fiscal_year"),
         );
     }
-    for (money, label) in [
-        (&y.budget, "予算額 / budget"),
-        (&y.settlement, "決算額 / settlement"),
+    for (money, label, key) in [
+        (&y.budget, "予算額 / budget", "budget"),
+        (&y.settlement, "決算額 / settlement", "settlement"),
     ] {
         check_money_block(money, label, file, diags);
+        check_funding_sum(money, label, key, file, diags);
     }
     if let Some(staff) = &y.staff {
         check_non_negative(&staff.cost, file, diags);
+        if let Some(n) = staff.headcount.value().filter(|n| **n < 0.0) {
+            diags.push(
+                Diagnostic::error(
+                    "E097",
+                    format!("従事人数が負の値です（{n}）"),
+                    format!("negative headcount {n}"),
+                )
+                .at(file.locate_key(&["staff", "headcount"]))
+                .help("従事人数は0以上の数で書いてください（例：headcount = 1.5） / write the number of staff as 0 or more (e.g. headcount = 1.5)"),
+            );
+        }
     }
     if let (Some(b), Some(s)) = (
         y.budget.amount.get_ref().value(),
@@ -592,6 +729,118 @@ fn check_slug(s: &str, ja: &str, en: &str, loc: &Location, diags: &mut Diagnosti
                 .help("use lower-case ASCII letters, digits and hyphens, e.g. teiju-jiritsuken; 英小文字・数字・ハイフンのみ"),
         );
     }
+}
+
+/// Text that a page uses as a heading, title or link must say something.
+fn check_required_text(
+    text: &str,
+    label: &str,
+    file: &SourceFile,
+    keys: &[&str],
+    diags: &mut Diagnostics,
+) {
+    if !crate::model::value::trim_cell(text).is_empty() {
+        return;
+    }
+    let key = keys.last().copied().unwrap_or_default();
+    diags.push(
+        Diagnostic::error(
+            "E091",
+            format!("{label}（`{key}`）が空です"),
+            format!("`{key}` is empty"),
+        )
+        .at(file.locate_key(keys))
+        .help(format!(
+            "{label}を書いてください。ページの見出しやリンクになります（例：{key} = \"…\"） / write the {key}: it becomes the page's heading and links"
+        )),
+    );
+}
+
+/// A budget code (款・項・目・事業) is a number; leading zeros are kept.
+fn check_budget_code(code: &str, key: &str, level: &str, at: Location, diags: &mut Diagnostics) {
+    if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) {
+        return;
+    }
+    let digits: String = code
+        .chars()
+        .filter_map(|c| {
+            c.to_digit(10)
+                .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))
+        })
+        .map(|d| char::from_digit(d, 10).unwrap_or('0'))
+        .collect();
+    let fix = if digits.is_empty() {
+        format!("{key} = \"01\"")
+    } else {
+        format!("{key} = \"{digits}\"")
+    };
+    diags.push(
+        Diagnostic::error(
+            "E099",
+            format!("{level}の番号 `{code}` に数字以外が含まれています"),
+            format!("the budget code `{code}` ({key}) is not a number"),
+        )
+        .at(at)
+        .help(format!(
+            "{level}は半角数字の番号だけを書いてください（先頭の0は残ります）。款・項・目の名前はまだ入力できません：{fix} / write the number alone ({fix}); names of budget levels are not supported yet"
+        )),
+    );
+}
+
+/// A BCP 47 language tag in its common shape: `ja`, `en`, `ja-JP`, `zh-Hant-TW`.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The invisible characters that change the direction of text.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The parts of a funding breakdown (財源内訳) cannot add up to more than
+/// the amount they break down.
+fn check_funding_sum(
+    m: &RawMoney,
+    label: &str,
+    key: &str,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+) {
+    let (Some(f), Some(&amount)) = (&m.funding, m.amount.get_ref().value()) else {
+        return;
+    };
+    let parts = [&f.national, &f.prefectural, &f.bonds, &f.other, &f.general];
+    let sum = parts
+        .iter()
+        .filter_map(|p| p.get_ref().value())
+        .try_fold(0i64, |acc, v| acc.checked_add(*v));
+    let over = match sum {
+        Some(sum) => sum > amount,
+        None => true,
+    };
+    if !over {
+        return;
+    }
+    let (ja, en) = label.split_once(" / ").unwrap_or((label, label));
+    let shown = sum.map_or_else(
+        || "（大きすぎて計算できません）".to_string(),
+        |s| s.to_string(),
+    );
+    diags.push(
+        Diagnostic::error(
+            "E096",
+            format!("財源内訳の合計 {shown} が{ja} {amount} を超えています"),
+            format!("the funding breakdown adds up to more than the {en} {amount}"),
+        )
+        .at(file.locate_key(&[key, "funding"]))
+        .help(format!(
+            "国庫支出金・県支出金・地方債・その他・一般財源の合計が{ja}以下になるよう直してください / the parts (national, prefectural, bonds, other, general) must add up to at most the {en}"
+        )),
+    );
 }
 
 #[cfg(test)]
