@@ -283,8 +283,14 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
             check_program_year(*name_year, ly, &ids, unit, choices, diags);
         }
     }
+    // A program.toml that failed to load may belong to any policy: no
+    // policy is then said to have no program.
+    let program_failed = raw
+        .failed
+        .iter()
+        .any(|f| f.file_name().is_some_and(|n| n == "program.toml"));
     for p in &raw.policies {
-        if !used_policies.contains(&p.slug) {
+        if !program_failed && !used_policies.contains(&p.slug) {
             diags.push(
                 Diagnostic::warning(
                     "W004",
