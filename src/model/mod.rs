@@ -206,14 +206,16 @@ impl Program {
     }
 }
 
-/// Sums amounts over programs, keeping the three states honest.
+/// Sums amounts over programs, keeping the three states honest. A sum
+/// too large to hold is never shown as a wrong number: it is blank (the
+/// checks refuse such amounts first, E100, so a built site never has one).
 pub fn total<'a>(values: impl IntoIterator<Item = &'a SheetValue<i64>>) -> Total {
-    let (mut sum, mut counted, mut of, mut any_blank) = (0i64, 0, 0, false);
+    let (mut sum, mut counted, mut of, mut any_blank) = (Some(0i64), 0, 0, false);
     for v in values {
         of += 1;
         match v {
             SheetValue::Value(n) => {
-                sum = sum.saturating_add(*n);
+                sum = sum.and_then(|s| s.checked_add(*n));
                 counted += 1;
             }
             SheetValue::Blank => any_blank = true,
@@ -221,7 +223,7 @@ pub fn total<'a>(values: impl IntoIterator<Item = &'a SheetValue<i64>>) -> Total
         }
     }
     let value = if counted > 0 {
-        SheetValue::Value(sum)
+        sum.map_or(SheetValue::Blank, SheetValue::Value)
     } else if any_blank || of == 0 {
         SheetValue::Blank
     } else {
@@ -548,5 +550,11 @@ mod tests {
         assert_eq!(total(&na).value, SheetValue::NotApplicable);
         let blank = [SheetValue::Blank, SheetValue::NotApplicable];
         assert_eq!(total(&blank).value, SheetValue::Blank);
+    }
+
+    #[test]
+    fn a_total_too_large_to_hold_is_never_a_wrong_number() {
+        let v = [SheetValue::Value(i64::MAX), SheetValue::Value(i64::MAX)];
+        assert_eq!(total(&v).value, SheetValue::Blank);
     }
 }

@@ -117,6 +117,10 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
     }
 
     let mut codes: BTreeMap<String, &Path> = BTreeMap::new();
+    // Budgets (0) and settlements (1) of every program, by year: the site
+    // adds them up by policy, department, outline and for the whole city.
+    type Amounts<'a> = Vec<(i64, &'a std::sync::Arc<SourceFile>, std::ops::Range<usize>)>;
+    let mut amounts: BTreeMap<(i64, u8), Amounts> = BTreeMap::new();
     let mut used_policies = BTreeSet::new();
     for lp in &raw.programs {
         let dir_loc = Location::file(&lp.dir);
@@ -281,7 +285,18 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         }
         for (name_year, ly) in &lp.years {
             check_program_year(*name_year, ly, &ids, unit, choices, diags);
+            for (kind, m) in [(0, &ly.data.budget.amount), (1, &ly.data.settlement.amount)] {
+                if let Some(&v) = m.get_ref().value().filter(|v| **v > 0) {
+                    amounts
+                        .entry((*name_year, kind))
+                        .or_default()
+                        .push((v, &ly.file, m.span()));
+                }
+            }
         }
+    }
+    for ((year, kind), list) in &mut amounts {
+        check_sum_fits(*year, *kind, list, diags);
     }
     // A program.toml that failed to load may belong to any policy: no
     // policy is then said to have no program.
@@ -735,6 +750,60 @@ fn check_slug(s: &str, ja: &str, en: &str, loc: &Location, diags: &mut Diagnosti
                 .help("use lower-case ASCII letters, digits and hyphens, e.g. teiju-jiritsuken; 英小文字・数字・ハイフンのみ"),
         );
     }
+}
+
+/// The amounts of one kind and year over all programs must add up to a
+/// number mieru can hold: every total the site shows is a part of that sum
+/// (amounts are never negative), so none of them can then be wrong.
+fn check_sum_fits(
+    year: i64,
+    kind: u8,
+    list: &mut [(i64, &std::sync::Arc<SourceFile>, std::ops::Range<usize>)],
+    diags: &mut Diagnostics,
+) {
+    if list
+        .iter()
+        .try_fold(0i64, |acc, (v, ..)| acc.checked_add(*v))
+        .is_some()
+    {
+        return;
+    }
+    list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.path.cmp(&b.1.path)));
+    let (ja, en) = if kind == 0 {
+        ("予算額", "budgets")
+    } else {
+        ("決算額", "settlements")
+    };
+    let fy = crate::model::format::wareki_fiscal_year(year as i32);
+    let files: Vec<String> = list
+        .iter()
+        .take(5)
+        .map(|(v, f, _)| {
+            format!(
+                "{}（{}）",
+                f.path.display(),
+                crate::model::format::group_thousands(*v)
+            )
+        })
+        .collect();
+    let more = if list.len() > 5 {
+        format!(" ほか{}件", list.len() - 5)
+    } else {
+        String::new()
+    };
+    let (_, file, span) = &list[0];
+    diags.push(
+        Diagnostic::error(
+            "E100",
+            format!("{fy}の{ja}の合計が大きすぎて計算できません（{}を超えます）", crate::model::format::group_thousands(i64::MAX)),
+            format!("the {en} of {year} add up to more than {} and cannot be totalled", i64::MAX),
+        )
+        .at(file.locate(span.clone()))
+        .help(format!(
+            "金額の桁と単位（千円・円）を確かめてください。大きい金額の順に：{}{more} / check the digits and the unit of these amounts, largest first",
+            files.join("、")
+        )),
+    );
 }
 
 /// Text that a page uses as a heading, title or link must say something.
