@@ -75,3 +75,19 @@ fn line_breaks_in_purpose_objective_and_concept_are_kept_on_the_page() {
     let index = read(&out, "index.html");
     assert!(index.contains("●市民満足度を高める<br>●行財政運営を進める"));
 }
+
+#[test]
+fn a_value_given_under_the_main_indicators_id_is_its_value_everywhere() {
+    let tmp = site_with(&[(
+        "content/programs/teiju-jiritsuken/2021.toml",
+        "",
+        "\n[[indicators]]\nindicator = \"main\"\nresult = 12345\n",
+    )]);
+    let (_g, out) = build_site(tmp.path());
+    let csv = read(&out, "programs/teiju-jiritsuken/data.csv");
+    assert!(csv.contains("12345"), "{csv}");
+    let json = read(&out, "programs/teiju-jiritsuken/data.json");
+    assert!(json.contains("12345"), "{json}");
+    let page = text_of(&read(&out, "programs/teiju-jiritsuken/index.html"));
+    assert!(page.contains("12,345"), "{page}");
+}

@@ -383,30 +383,46 @@ impl Model {
                         .directions
                         .iter()
                         .position(|dir| dir.id == *d.direction.get_ref())?;
+                    // The main indicator's values may also be written under
+                    // its id in [[indicators]]: they are its target and result.
+                    let main_id = d.indicators.first().map(|i| {
+                        i.id.as_ref()
+                            .map_or("main", |s| s.get_ref().as_str())
+                            .to_string()
+                    });
                     let years = lp
                         .years
                         .iter()
                         .map(|(y, ly)| {
                             let r = &ly.data;
                             let y = year(*y);
+                            let (mut target, mut result) = (r.target.clone(), r.result.clone());
+                            let mut indicator_values = Vec::new();
+                            for v in &r.indicators {
+                                let id = v.indicator.get_ref();
+                                if Some(id) == main_id.as_ref() {
+                                    if target.is_blank() {
+                                        target = v.target.clone();
+                                    }
+                                    if result.is_blank() {
+                                        result = v.result.clone();
+                                    }
+                                } else {
+                                    indicator_values.push((
+                                        id.clone(),
+                                        v.target.clone(),
+                                        v.result.clone(),
+                                    ));
+                                }
+                            }
                             let py = ProgramYear {
                                 year: y,
                                 budget: money(&r.budget),
                                 settlement: money(&r.settlement),
-                                target: r.target.clone(),
-                                result: r.result.clone(),
+                                target,
+                                result,
                                 activities: r.activities.clone(),
-                                indicator_values: r
-                                    .indicators
-                                    .iter()
-                                    .map(|v| {
-                                        (
-                                            v.indicator.get_ref().clone(),
-                                            v.target.clone(),
-                                            v.result.clone(),
-                                        )
-                                    })
-                                    .collect(),
+                                indicator_values,
                                 staff: r.staff.as_ref().map(|s| Staff {
                                     headcount: s.headcount.clone(),
                                     cost: s.cost.get_ref().clone(),

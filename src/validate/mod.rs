@@ -283,8 +283,14 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                 .help("add e.g. 2021.toml with the year's budget and results"),
             );
         }
+        let main_id = d.indicators.first().map(|i| {
+            i.id.as_ref()
+                .map_or("main", |s| s.get_ref().as_str())
+                .to_string()
+        });
         for (name_year, ly) in &lp.years {
             check_program_year(*name_year, ly, &ids, unit, choices, diags);
+            check_indicator_values(ly, main_id.as_deref(), diags);
             for (kind, m) in [(0, &ly.data.budget.amount), (1, &ly.data.settlement.amount)] {
                 if let Some(&v) = m.get_ref().value().filter(|v| **v > 0) {
                     amounts
@@ -804,6 +810,56 @@ fn check_sum_fits(
             files.join("、")
         )),
     );
+}
+
+/// The main indicator's target and result may be written at the top of a
+/// year file or as an `[[indicators]]` entry under its id, not both; and
+/// each indicator once a year.
+fn check_indicator_values(
+    ly: &Loaded<crate::load::raw::RawYear>,
+    main_id: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    let file = &ly.file;
+    let y = &ly.data;
+    let mut seen = BTreeSet::new();
+    for v in &y.indicators {
+        let id = v.indicator.get_ref();
+        if !seen.insert(id.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "E102",
+                    format!("指標 `{id}` の値がこの年度に2回書かれています"),
+                    format!("the values of indicator `{id}` are written twice in this year"),
+                )
+                .at(file.locate(v.indicator.span()))
+                .help("1つの指標の目標・実績は1年度に1つの [[indicators]] にまとめてください / write one [[indicators]] entry per indicator and year"),
+            );
+        }
+        if Some(id.as_str()) != main_id {
+            continue;
+        }
+        let both = [
+            ("target", &y.target, &v.target),
+            ("result", &y.result, &v.result),
+        ];
+        for (key, ..) in both
+            .into_iter()
+            .filter(|(_, top, entry)| !top.is_blank() && !entry.is_blank())
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E101",
+                    format!("主な指標 `{id}` の値が、上の `{key}` と [[indicators]] の両方に書かれています"),
+                    format!("the main indicator `{id}` has values both in the top-level `{key}` and in [[indicators]]"),
+                )
+                .at(file.locate(v.indicator.span()))
+                .help(format!(
+                    "どちらか一方にしてください。主な指標は通常ファイルの上の方に `{key} = …` と書きます / keep one of the two: the main indicator is usually written as `{key} = …` at the top of the file"
+                )),
+            );
+        }
+    }
 }
 
 /// Text that a page uses as a heading, title or link must say something.
