@@ -5,7 +5,6 @@
 mod common;
 
 use common::{build_site, copy_tree, read, repo_root, text_of};
-use std::path::Path;
 
 /// A copy of the example site with each `(file, from, to)` replacement made
 /// (`from` must be in the file; an empty `from` appends `to`).
@@ -27,13 +26,6 @@ fn site_with(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
         std::fs::write(&p, s).unwrap();
     }
     tmp
-}
-
-fn check_fails(root: &Path) -> String {
-    match mieru::check(root) {
-        Ok(_) => panic!("check passed"),
-        Err(d) => d.render(mieru::diag::MessageFormat::Human),
-    }
 }
 
 const TEIJU: &str = "content/programs/teiju-jiritsuken/program.toml";
@@ -90,4 +82,62 @@ fn a_value_given_under_the_main_indicators_id_is_its_value_everywhere() {
     assert!(json.contains("12345"), "{json}");
     let page = text_of(&read(&out, "programs/teiju-jiritsuken/index.html"));
     assert!(page.contains("12,345"), "{page}");
+}
+
+/// 東京農業大学との包括連携事業 starts in 2021 (start_year); its 2019 and 2020
+/// files leave the budget out. Those years are not applicable, never 未記入.
+#[test]
+fn years_before_the_start_are_not_applicable_on_the_page_chart_and_data() {
+    let tmp = site_with(&[]);
+    let (_g, out) = build_site(tmp.path());
+    let svg = read(&out, "programs/tokyo-nodai-renkei/budget.svg");
+    assert!(
+        svg.contains("令和元年度は予算額該当なし（—）")
+            && svg.contains("令和2年度は予算額該当なし（—）"),
+        "{svg}"
+    );
+    assert!(!svg.contains("令和元年度は予算額未記入"));
+    let csv = read(&out, "programs/tokyo-nodai-renkei/data.csv");
+    for line in csv
+        .lines()
+        .filter(|l| l.contains(",2019,") || l.contains(",2020,"))
+    {
+        // Every year value is "—"; only the program's indicator name (not
+        // a value of the year) is blank on the sheet.
+        assert_eq!(line.matches(",blank").count(), 1, "{line}");
+    }
+    let page = read(&out, "programs/tokyo-nodai-renkei/index.html");
+    let row_2019 = history_row(&page, "令和元年度");
+    assert!(!row_2019.contains("未記入"), "{row_2019}");
+    assert!(row_2019.contains("該当なし"), "{row_2019}");
+}
+
+/// The row of the year-by-year table of a program page for `year_label`.
+fn history_row<'a>(page: &'a str, year_label: &str) -> &'a str {
+    let history = &page[page.find("id=history").unwrap()..];
+    let history = &history[history.find("<tbody").unwrap()..];
+    let row = &history[history.find(year_label).unwrap()..];
+    &row[..row.find("</tr>").unwrap()]
+}
+
+/// A year without a file before start_year (or after end_year) is "—" too.
+#[test]
+fn a_year_without_a_file_outside_the_programs_years_is_not_applicable() {
+    let tmp = site_with(&[(
+        "content/programs/teiju-jiritsuken/program.toml",
+        "policy = \"renkei-jigyo\"",
+        "policy = \"renkei-jigyo\"\nstart_year = 2020\nend_year = 2021",
+    )]);
+    let (_g, out) = build_site(tmp.path());
+    // 2019 is before the start: its budget, left out of the file, is "—".
+    let page = read(&out, "programs/teiju-jiritsuken/index.html");
+    let row_2019 = history_row(&page, "令和元年度");
+    assert!(!row_2019.contains("未記入"), "{row_2019}");
+    // 2020 is a year of the program: its budget left out is 未記入.
+    assert!(history_row(&page, "令和2年度").contains("未記入"));
+    let sheet = text_of(&read(&out, "programs/teiju-jiritsuken/index.html"));
+    // The Plan of 2022, after the end, is "—".
+    let plan = &sheet[sheet.find("【Plan】").unwrap()..];
+    let plan = &plan[..plan.find("年度別の推移").unwrap_or(plan.len())];
+    assert!(!plan.contains("未記入"), "{plan}");
 }

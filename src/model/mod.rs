@@ -197,12 +197,81 @@ pub struct Staff {
 }
 
 impl Program {
-    /// The year, or an all-blank year when there is no file for it.
+    /// The year, or when there is no file for it an all-blank year (not yet
+    /// filled in), or an all-"—" year before `start_year` or after `end_year`.
     pub fn year(&self, year: i32) -> ProgramYear {
-        self.years.get(&year).cloned().unwrap_or(ProgramYear {
+        if let Some(y) = self.years.get(&year) {
+            return y.clone();
+        }
+        let mut y = ProgramYear {
             year,
             ..ProgramYear::default()
-        })
+        };
+        if !self.runs_in(year) {
+            y.not_applicable_where_blank();
+        }
+        y
+    }
+
+    /// False for a year before `start_year` or after `end_year`: the
+    /// program did not exist then, so nothing of it is "not filled in".
+    pub fn runs_in(&self, year: i32) -> bool {
+        runs_in(self.start_year, self.end_year, year)
+    }
+}
+
+fn runs_in(start: Option<i32>, end: Option<i32>, year: i32) -> bool {
+    start.is_none_or(|s| year >= s) && end.is_none_or(|e| year <= e)
+}
+
+fn na_if_blank<T>(v: &mut SheetValue<T>) {
+    if v.is_blank() {
+        *v = SheetValue::NotApplicable;
+    }
+}
+
+impl Money {
+    fn not_applicable_where_blank(&mut self) {
+        na_if_blank(&mut self.amount);
+        na_if_blank(&mut self.special_funding);
+        if let Some(f) = &mut self.funding {
+            for v in [
+                &mut f.national,
+                &mut f.prefectural,
+                &mut f.bonds,
+                &mut f.other,
+                &mut f.general,
+            ] {
+                na_if_blank(v);
+            }
+        }
+    }
+}
+
+impl ProgramYear {
+    /// A year outside the program's years: what is blank there is "—".
+    fn not_applicable_where_blank(&mut self) {
+        self.budget.not_applicable_where_blank();
+        self.settlement.not_applicable_where_blank();
+        for v in [&mut self.target, &mut self.result] {
+            na_if_blank(v);
+        }
+        for v in [
+            &mut self.activities,
+            &mut self.evaluation,
+            &mut self.analysis,
+            &mut self.action_policy,
+        ] {
+            na_if_blank(v);
+        }
+        for (_, t, r) in &mut self.indicator_values {
+            na_if_blank(t);
+            na_if_blank(r);
+        }
+        if let Some(s) = &mut self.staff {
+            na_if_blank(&mut s.headcount);
+            na_if_blank(&mut s.cost);
+        }
     }
 }
 
@@ -436,7 +505,7 @@ impl Model {
                             (y, py)
                         })
                         .collect();
-                    Some(Program {
+                    let mut program = Program {
                         slug: lp.slug.clone(),
                         name: d.name.clone(),
                         department: d.department.clone(),
@@ -480,7 +549,14 @@ impl Model {
                             })
                             .collect(),
                         years,
-                    })
+                    };
+                    let (start, end) = (program.start_year, program.end_year);
+                    for y in program.years.values_mut() {
+                        if !runs_in(start, end, y.year) {
+                            y.not_applicable_where_blank();
+                        }
+                    }
+                    Some(program)
                 })
                 .collect();
         programs.sort_by(|a, b| {
