@@ -5,6 +5,7 @@
 mod common;
 
 use common::{build_site, copy_tree, read, repo_root, text_of};
+use std::path::Path;
 
 /// A copy of the example site with each `(file, from, to)` replacement made
 /// (`from` must be in the file; an empty `from` appends `to`).
@@ -140,4 +141,89 @@ fn a_year_without_a_file_outside_the_programs_years_is_not_applicable() {
     let plan = &sheet[sheet.find("【Plan】").unwrap()..];
     let plan = &plan[..plan.find("年度別の推移").unwrap_or(plan.len())];
     assert!(!plan.contains("未記入"), "{plan}");
+}
+
+/// The group of the changes page of `year` that lists `name`, with its label.
+fn change_of(out: &Path, year: i32, name: &str) -> Option<String> {
+    let page = read(out, &format!("changes/{year}/index.html"));
+    let mut found = None;
+    for section in page.split("<section").skip(1) {
+        let title = text_of(&section[..section.find("</h2>").unwrap()]);
+        for row in section.split("<tr>").skip(1) {
+            let row = text_of(row);
+            if row.contains(name) {
+                found = Some(format!("{title} {row}"));
+            }
+        }
+    }
+    found
+}
+
+fn program(slug: &str, extra: &str) -> (String, String) {
+    (
+        format!("content/programs/{slug}/program.toml"),
+        format!(
+            "name = \"{slug}事業\"\ndepartment = \"企画課\"\npolicy = \"renkei-jigyo\"\ndirection = \"renkei-suishin\"\n{extra}\n"
+        ),
+    )
+}
+
+fn year_file(slug: &str, year: i32, body: &str) -> (String, String) {
+    (
+        format!("content/programs/{slug}/{year}.toml"),
+        format!("fiscal_year = {year}\n{body}\n"),
+    )
+}
+
+#[test]
+fn changes_page_tells_new_resumed_paused_and_ended_programs_apart() {
+    let files = [
+        // Starts in the evaluation year, no earlier file.
+        program("shinki", "start_year = 2021"),
+        year_file("shinki", 2021, "[budget]\namount = 50"),
+        // Started in 2019, paused in 2020 (all "—"), resumed in 2021.
+        program("saikai", "start_year = 2019"),
+        year_file("saikai", 2019, "[settlement]\namount = 30"),
+        year_file(
+            "saikai",
+            2020,
+            "[budget]\namount = \"—\"\n[settlement]\namount = \"—\"",
+        ),
+        year_file("saikai", 2021, "[budget]\namount = 40"),
+        // Ended in 2020 by end_year.
+        program("shuryo", "start_year = 2019\nend_year = 2020"),
+        year_file("shuryo", 2019, "[settlement]\namount = 10"),
+        year_file("shuryo", 2020, "[settlement]\namount = 10"),
+    ];
+    let edits: Vec<(&str, &str, &str)> = files
+        .iter()
+        .map(|(f, body)| (f.as_str(), "", body.as_str()))
+        .collect();
+    let tmp = site_with(&edits);
+    let (_g, out) = build_site(tmp.path());
+    let shinki =
+        change_of(&out, 2021, "shinki事業").expect("a program starting this year is listed");
+    assert!(
+        shinki.contains("新しく始まった事業") && shinki.contains("新規"),
+        "{shinki}"
+    );
+    let saikai = change_of(&out, 2021, "saikai事業").expect("resumed");
+    assert!(
+        saikai.contains("再開した事業") && saikai.contains("再開"),
+        "{saikai}"
+    );
+    assert!(!saikai.contains("新規"), "{saikai}");
+    let paused = change_of(&out, 2020, "saikai事業").expect("paused");
+    assert!(
+        paused.contains("休止した事業") && paused.contains("休止"),
+        "{paused}"
+    );
+    assert!(!paused.contains("終わった"), "{paused}");
+    let shuryo = change_of(&out, 2021, "shuryo事業").expect("ended");
+    assert!(
+        shuryo.contains("終わった事業") && shuryo.contains("終了"),
+        "{shuryo}"
+    );
+    // Before its start, shinki is in no group of 2020.
+    assert!(change_of(&out, 2020, "shinki事業").is_none());
 }
