@@ -154,15 +154,30 @@ fn check_into(
         Some(site) => {
             let name = site.data.theme.get_ref();
             if !root.join(render::THEMES_DIR).join(name).is_dir() {
-                diags.push(
+                let span = site.data.theme.span();
+                let d = if span.is_empty() {
+                    // Not written in site.toml: the default theme is gone.
+                    Diagnostic::error(
+                        "E065",
+                        format!("既定のテーマ themes/{name}/ がありません"),
+                        format!("the default theme themes/{name}/ is missing"),
+                    )
+                    .at(Location::file(&Path::new(render::THEMES_DIR).join(name)))
+                    .help(format!(
+                        "themes/{name}/ を元に戻してください（git checkout -- themes/{name} など）。別のテーマを使うときは site.toml に theme = \"…\" と書きます / restore themes/{name}/ (e.g. git checkout -- themes/{name}), or name another theme in site.toml"
+                    ))
+                } else {
                     Diagnostic::error(
                         "E065",
                         format!("テーマ `{name}` がありません"),
                         format!("theme `{name}` not found"),
                     )
-                    .at(site.file.locate(site.data.theme.span()))
-                    .help(format!("expected the folder themes/{name}/")),
-                );
+                    .at(site.file.locate(span))
+                    .help(format!(
+                        "themes/{name}/ フォルダを置くか、theme を themes/ にあるフォルダ名に直してください / expected the folder themes/{name}/"
+                    ))
+                };
+                diags.push(d);
                 return Err(diags.sorted());
             }
             Theme::load(root, name)

@@ -131,7 +131,7 @@ impl Theme {
                         format!("template {t} is missing"),
                     )
                     .at(Location::file(&rel_dir.join("templates").join(t)))
-                    .help(format!("the theme `{name}` needs templates/{t}")),
+                    .help(format!("テーマ `{name}` には templates/{t} が必要です / the theme `{name}` needs templates/{t}")),
                 );
             }
         }
@@ -162,7 +162,7 @@ impl Theme {
                         "no chart font in the theme",
                     )
                     .at(Location::file(&rel_dir.join("fonts")))
-                    .help("put a Japanese TrueType font (.ttf/.otf) in the theme's fonts/ folder"),
+                    .help("テーマの fonts/ フォルダに日本語フォント（.ttf・.otf）を置いてください / put a Japanese TrueType font (.ttf/.otf) in the theme's fonts/ folder"),
                 );
                 Vec::new()
             }
@@ -234,7 +234,7 @@ fn template_error(theme_dir: &Path, e: &tera::Error) -> Diagnostic {
         en.split_whitespace().collect::<Vec<_>>().join(" "),
     )
     .at(template_place(&template, &msg))
-    .help("the error is in the theme's template, not in content/")
+    .help("誤りは content/ ではなくテーマのテンプレートにあります / the error is in the theme's template, not in content/")
 }
 
 /// The line and column of a template syntax error, from the parser's

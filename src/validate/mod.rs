@@ -136,7 +136,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                 diags.push(
                     Diagnostic::error("E012", "program.toml がありません", "program.toml is missing")
                         .at(Location::file(&lp.dir.join("program.toml")))
-                        .help("every folder under content/programs/ needs a program.toml with the program's name, department, policy and direction"),
+                        .help("content/programs/ の下のフォルダには、事業名・担当課・施策・施策の方向を書いた program.toml が必要です / every folder under content/programs/ needs a program.toml with the program's name, department, policy and direction"),
                 );
             }
             continue;
@@ -201,7 +201,11 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                         format!("program code `{}` is used twice", code.0),
                     )
                     .at(file.locate_key(&["code"]))
-                    .help(format!("also used in {}", other.display())),
+                    .help(format!(
+                        "{} でも使われています。別のコードにしてください / also used in {}",
+                        other.display(),
+                        other.display()
+                    )),
                 );
             }
         }
@@ -280,7 +284,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                     "the program has no year file",
                 )
                 .at(Location::file(&lp.dir))
-                .help("add e.g. 2021.toml with the year's budget and results"),
+                .help("年度ごとの予算・決算・成果を書いた 2021.toml などを追加してください / add e.g. 2021.toml with the year's budget and results"),
             );
         }
         let main_id = d.indicators.first().map(|i| {
@@ -375,7 +379,7 @@ fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
                 format!("unsupported money unit `{unit}`"),
             )
             .at(file.locate(site.data.money_unit.span()))
-            .help("money_unit = \"千円\" or \"円\""),
+            .help("money_unit = \"千円\" または money_unit = \"円\" と書いてください / write money_unit = \"千円\" or \"円\""),
         );
     }
     if let Some(code) = &site.data.city_code {
@@ -387,7 +391,7 @@ fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
                     "city_code must be 6 digits",
                 )
                 .at(file.locate_key(&["city_code"]))
-                .help("write it as text to keep the leading zero: city_code = \"082112\""),
+                .help("先頭の0が消えないよう引用符で囲んで書いてください：city_code = \"082112\" / write it as text to keep the leading zero"),
             );
         }
     }
@@ -402,7 +406,7 @@ fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
                 )
                 .at(file.locate(t.span()))
                 .help(
-                    "for example change_threshold = 20 (list budgets that moved by more than 20%)",
+                    "例：change_threshold = 20（20%を超えて増減した事業を載せます） / for example change_threshold = 20 (list budgets that moved by more than 20%)",
                 ),
             );
         }
@@ -426,7 +430,7 @@ fn check_site(site: &Loaded<RawSite>, diags: &mut Diagnostics) {
                     ),
                 )
                 .at(file.locate_key(keys))
-                .help("e.g. https://www.city.example.lg.jp/hyoka"),
+                .help("https:// で始まるアドレスを書いてください（例：https://www.city.example.lg.jp/hyoka） / e.g. https://www.city.example.lg.jp/hyoka"),
             );
         }
     }
@@ -482,7 +486,7 @@ fn check_program_year(
                 ),
             )
             .at(file.locate(y.fiscal_year.span()))
-            .help("rename the file or correct fiscal_year"),
+            .help("ファイル名か fiscal_year のどちらかを直してください / rename the file or correct fiscal_year"),
         );
     }
     for (money, label, key) in [
@@ -518,7 +522,7 @@ fn check_program_year(
                     format!("settlement {s} is more than {SETTLEMENT_WARN_RATIO}× the budget {b}"),
                 )
                 .at(file.locate(y.settlement.amount.span()))
-                .help("check the unit (千円/円) and the digits"),
+                .help("金額の単位（千円・円）と桁を確かめてください / check the unit (千円/円) and the digits"),
             );
         }
     }
@@ -539,7 +543,9 @@ fn check_program_year(
             )
             .at(file.locate(v.indicator.span()));
             if let Some(s) = suggest(id, indicator_ids.iter().map(String::as_str)) {
-                d = d.help(format!("did you mean `{s}`?"));
+                d = d.help(format!(
+                    "`{s}` の誤りではありませんか / did you mean `{s}`?"
+                ));
             }
             diags.push(d);
         }
@@ -589,7 +595,7 @@ fn check_non_negative(m: &Money, file: &SourceFile, diags: &mut Diagnostics) {
                     format!("negative amount {v}"),
                 )
                 .at(file.locate(m.span()))
-                .help("amounts are written without sign; use \"—\" when not applicable"),
+                .help("減額（△）はまだ入力できません。金額は0以上の整数で書いてください（該当しないときは \"—\"） / amounts cannot be negative yet: write 0 or more, or \"—\" when not applicable"),
             );
         }
     }
@@ -616,7 +622,7 @@ fn percentage_warning(n: f64, at: Location) -> Diagnostic {
         format!("percentage {n}% is outside 0–100"),
     )
     .at(at)
-    .help("check the unit (% or 件・人…) and the digits")
+    .help("単位（%・件・人…）と桁を確かめてください / check the unit (% or 件・人…) and the digits")
 }
 
 /// Checks a fiscal or survey year; true when it is in range.
@@ -640,7 +646,7 @@ fn check_year(y: &Spanned<i64>, file: &SourceFile, diags: &mut Diagnostics) -> b
             ),
         )
         .at(file.locate(y.span()))
-        .help("years are written in the Western calendar: 令和3年度 → 2021"),
+        .help("年度は西暦の4桁で書いてください（令和3年度 → 2021） / years are written in the Western calendar: 令和3年度 → 2021"),
     );
     false
 }
@@ -661,10 +667,15 @@ fn check_reference(
                 format!("unknown policy `{policy}`"),
             )
             .at(file.locate(policy_span.span()));
+            let list = if policy_dirs.is_empty() {
+                "（まだありません / none yet）".to_string()
+            } else {
+                policy_dirs.keys().copied().collect::<Vec<_>>().join("、")
+            };
             d = match suggest(policy, policy_dirs.keys().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`? (content/policies/{s}.toml)")),
+                Some(s) => d.help(format!("`{s}` の誤りではありませんか（content/policies/{s}.toml）。ある施策：{list} / did you mean `{s}`? policies: {list}")),
                 None => {
-                    d.help("the policy is the name of a file in content/policies/ without .toml")
+                    d.help(format!("施策は content/policies/ のファイル名（.toml を除く）で書きます。ある施策：{list} / the policy is the name of a file in content/policies/ without .toml; policies: {list}"))
                 }
             };
             diags.push(d);
@@ -679,8 +690,13 @@ fn check_reference(
                 )
                 .at(file.locate(direction.span()));
                 d = match suggest(dir, dirs.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("directions of `{policy}`: {}", dirs.join(", "))),
+                    Some(s) => d.help(format!(
+                        "`{s}` の誤りではありませんか / did you mean `{s}`?"
+                    )),
+                    None => d.help(format!(
+                        "施策 `{policy}` の施策の方向：{} / directions of `{policy}`",
+                        dirs.join(", ")
+                    )),
                 };
                 diags.push(d);
             }
@@ -708,8 +724,8 @@ fn check_choice(
             )
             .at(file.locate(value.span()));
             d = match suggest(v, opts.iter().map(String::as_str)) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("choices.{list} in site.toml: {}", opts.join("・"))),
+                Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
+                None => d.help(format!("site.toml の choices.{list} の選択肢：{} / the options of choices.{list} in site.toml", opts.join("・"))),
             };
             diags.push(d);
         }
@@ -721,7 +737,7 @@ fn check_choice(
             )
             .at(file.locate(value.span()))
             .help(format!(
-                "add `{list} = [\"…\", \"…\"]` under [choices] in content/site.toml"
+                "content/site.toml の [choices] に `{list} = [\"…\", \"…\"]` を書いてください / add `{list} = [\"…\", \"…\"]` under [choices] in content/site.toml"
             )),
         ),
     }
@@ -753,7 +769,7 @@ fn check_slug(s: &str, ja: &str, en: &str, loc: &Location, diags: &mut Diagnosti
         diags.push(
             Diagnostic::error("E011", format!("{ja} `{s}` に使えない文字があります"), format!("{en} `{s}` must be [a-z0-9-]+"))
                 .at(loc.clone())
-                .help("use lower-case ASCII letters, digits and hyphens, e.g. teiju-jiritsuken; 英小文字・数字・ハイフンのみ"),
+                .help("半角の英小文字・数字・ハイフンだけを使ってください（例：teiju-jiritsuken） / use lower-case ASCII letters, digits and hyphens, e.g. teiju-jiritsuken"),
         );
     }
 }
