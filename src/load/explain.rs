@@ -91,13 +91,27 @@ pub fn explain(
     let (_, v) = value?;
     let v = strip_comment(v).trim();
     let inner = v.trim_matches(|c| c == '"' || c == '\'');
-    money_hint(code, inner).map(|d| (d, span.clone()))
+    let key = key.trim().rsplit('.').next().unwrap_or("").trim();
+    let money = MONEY_KEYS.contains(&key);
+    money_hint(code, inner, money).map(|d| (d, span.clone()))
 }
 
+/// The keys whose values are money.
+const MONEY_KEYS: [&str; 8] = [
+    "amount",
+    "special_funding",
+    "national",
+    "prefectural",
+    "bonds",
+    "other",
+    "general",
+    "cost",
+];
+
 /// A hint for an amount written the way a spreadsheet or a sheet shows it.
-fn money_hint(code: &'static str, v: &str) -> Option<Diagnostic> {
+fn money_hint(code: &'static str, v: &str, money: bool) -> Option<Diagnostic> {
     let v = v.trim();
-    if v.starts_with(['△', '▲']) {
+    if money && v.starts_with(['△', '▲']) {
         return Some(
             Diagnostic::error(
                 code,
@@ -132,6 +146,9 @@ fn money_hint(code: &'static str, v: &str) -> Option<Diagnostic> {
                 "半角数字で `{digits}` と書いてください（引用符は付けません） / write it in ASCII digits: `{digits}` (without quotes)"
             )),
         );
+    }
+    if !money {
+        return None;
     }
     let unit = ["千円", "万円", "円"]
         .into_iter()
