@@ -292,7 +292,14 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                 .map_or("main", |s| s.get_ref().as_str())
                 .to_string()
         });
+        let start = d.start_year.as_ref().map(|y| *y.get_ref());
+        let end = d.end_year.as_ref().map(|y| *y.get_ref());
         for (name_year, ly) in &lp.years {
+            let outside =
+                start.is_some_and(|s| *name_year < s) || end.is_some_and(|e| *name_year > e);
+            if outside {
+                warn_money_outside_years(*name_year, ly, start, end, diags);
+            }
             check_program_year(*name_year, ly, &ids, unit, choices, diags);
             check_indicator_values(ly, main_id.as_deref(), diags);
             for (kind, m) in [(0, &ly.data.budget.amount), (1, &ly.data.settlement.amount)] {
@@ -876,6 +883,36 @@ fn check_indicator_values(
             );
         }
     }
+}
+
+/// Money in a year before `start_year` or after `end_year` is shown as
+/// "—" nowhere it is blank, but an amount there is worth a second look.
+fn warn_money_outside_years(
+    year: i64,
+    ly: &Loaded<crate::load::raw::RawYear>,
+    start: Option<i64>,
+    end: Option<i64>,
+    diags: &mut Diagnostics,
+) {
+    let y = &ly.data;
+    let amount = [&y.budget.amount, &y.settlement.amount]
+        .into_iter()
+        .find(|m| m.get_ref().value().is_some_and(|v| *v != 0));
+    let Some(amount) = amount else { return };
+    let span_ja = format!(
+        "{}〜{}",
+        start.map_or(String::new(), |s| s.to_string()),
+        end.map_or(String::new(), |e| e.to_string())
+    );
+    diags.push(
+        Diagnostic::warning(
+            "W020",
+            format!("{year}年度は事業の期間（{span_ja}年度）の外ですが、金額が書かれています"),
+            format!("{year} is outside the program's years ({span_ja}) but has an amount"),
+        )
+        .at(ly.file.locate(amount.span()))
+        .help("program.toml の start_year・end_year か、この年度の金額を確かめてください / check start_year and end_year in program.toml, or this year's amount"),
+    );
 }
 
 /// Text that a page uses as a heading, title or link must say something.
