@@ -215,7 +215,7 @@ pub fn era_to_western(v: &str) -> Option<i64> {
         }
         d.parse().ok()?
     };
-    (n >= 1).then_some(base + n)
+    i64::checked_add(base, n).filter(|_| n >= 1)
 }
 
 fn strip_comment(s: &str) -> &str {
@@ -248,6 +248,27 @@ mod tests {
         assert_eq!(era_to_western("昭和６４"), Some(1989));
         assert_eq!(era_to_western("2021"), None);
         assert_eq!(era_to_western("令和"), None);
+        assert_eq!(era_to_western("令和9223372036854775807"), None);
+    }
+
+    #[test]
+    fn no_text_and_no_place_in_it_makes_it_panic() {
+        let texts = [
+            "amount　= １６５０００ # “x”\n",
+            "“",
+            "a\t\u{3000}= ▲",
+            "= \"165,000円\"",
+            "k = '‘’'\r\nx",
+            "amo\tunt",
+            "",
+        ];
+        for t in texts {
+            for i in 0..=t.len() + 2 {
+                for code in ["E001", "E007"] {
+                    let _ = explain(code, t, &(i..i + 1));
+                }
+            }
+        }
     }
 
     #[test]
