@@ -915,8 +915,8 @@ fn wrong_type(serde_message: &str, written: &str) -> Diagnostic {
         format!("expected {wanted_en}, found {found_en} `{shown}`"),
     );
     let inner = shown.trim_matches(|c| c == '"' || c == '\'');
-    if wanted_ja == "整数" {
-        if let Some(y) = explain::era_to_western(inner) {
+    if wanted_ja == "整数" || wanted_ja == "数値" {
+        if let Some(y) = explain::era_to_western(inner).filter(|_| wanted_ja == "整数") {
             return d.help(format!(
                 "年度は西暦で `{y}` と書いてください（{inner} → {y}、引用符なし） / write the Western year `{y}` without quotes"
             ));
