@@ -227,3 +227,24 @@ fn changes_page_tells_new_resumed_paused_and_ended_programs_apart() {
     // Before its start, shinki is in no group of 2020.
     assert!(change_of(&out, 2020, "shinki事業").is_none());
 }
+
+#[test]
+fn line_breaks_in_notes_are_kept_on_the_page() {
+    let tmp = site_with(&[
+        (
+            TEIJU,
+            "\"※まずは定住自立圏を形成すること(協定締結)を目標とする。\",",
+            "\"\"\"※一行目\n※二行目<b>\"\"\",",
+        ),
+        (
+            POLICY,
+            "target = { year = 2022, value = 17.3 }",
+            "target = { year = 2022, value = 17.3, note = \"\"\"注1\n注2\"\"\" }",
+        ),
+    ]);
+    let (_g, out) = build_site(tmp.path());
+    let program = read(&out, "programs/teiju-jiritsuken/index.html");
+    assert!(program.contains("※一行目<br>※二行目&lt;b"), "{program}");
+    let policy = read(&out, "policies/renkei-jigyo/index.html");
+    assert!(policy.contains("注1<br>注2"), "{policy}");
+}
