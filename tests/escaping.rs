@@ -71,7 +71,7 @@ fn hostile_site(text: &str) -> tempfile::TempDir {
             format!(
                 "name = {t}\ndepartment = {t}\nrelated_departments = [{t}]\npurpose = {t}\n\
                  policy = \"evil\"\ndirection = \"d1\"\ncode = {t}\nstart_year = 2019\n\
-                 [[budget_lines]]\naccount = {t}\nsection = {t}\nsubsection = 1\nitem = {t}\nprogram_no = {t}\nname = {t}\n\
+                 [[budget_lines]]\naccount = {t}\nsection = \"02\"\nsubsection = 1\nitem = \"006\"\nprogram_no = 4\nname = {t}\n\
                  [[indicators]]\nid = \"main\"\nkind = {k2}\nname = {t}\nnotes = [{t}]\nunit = {t}\n\
                  [[indicators]]\nid = \"second\"\nname = {t}\nunit = \"%\"\n",
                 k2 = tag("K2")

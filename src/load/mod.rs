@@ -4,6 +4,7 @@
 //! line and column. All files are read, in parallel; every file that fails
 //! contributes a diagnostic and the others load regardless.
 
+pub mod explain;
 pub mod raw;
 
 use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
@@ -74,8 +75,9 @@ impl SourceFile {
         Location::file(&self.path)
     }
 
-    /// Where the value under `keys` (a path of table keys from the top) is
-    /// written, for checks on values whose struct field keeps no span.
+    /// Where the value under `keys` (a path of table keys from the top; a
+    /// number after an array of tables picks one, `["budget_lines", "0",
+    /// "account"]`) is written, for checks on values whose struct field keeps no span.
     /// Falls back to the whole file.
     pub fn locate_key(&self, keys: &[&str]) -> Location {
         let Some(text) = self.text() else {
@@ -85,11 +87,22 @@ impl SourceFile {
             return self.whole();
         };
         let mut table = root.get_ref();
-        for (i, key) in keys.iter().enumerate() {
-            let Some(v) = table.get(*key) else {
+        let mut keys = keys.iter().peekable();
+        while let Some(key) = keys.next() {
+            let Some(mut v) = table.get(*key) else {
                 return self.whole();
             };
-            if i + 1 == keys.len() {
+            // A number after an array of tables picks one of its tables.
+            if let DeValue::Array(items) = v.get_ref() {
+                if let Some(i) = keys.peek().and_then(|k| k.parse::<usize>().ok()) {
+                    keys.next();
+                    match items.get(i) {
+                        Some(item) => v = item,
+                        None => return self.whole(),
+                    }
+                }
+            }
+            if keys.peek().is_none() {
                 return self.locate(v.span());
             }
             match v.get_ref() {
@@ -165,7 +178,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
         diags.push(
             Diagnostic::error("E009", "content フォルダがありません", "no content folder")
                 .at(Location::file(Path::new(CONTENT_DIR)))
-                .help(format!("expected the site's data in {}", content.display())),
+                .help(format!(
+                    "サイトのデータを {} に置いてください / expected the site's data in {}",
+                    content.display(),
+                    content.display()
+                )),
         );
         return RawContent::default();
     }
@@ -219,7 +236,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
                 "content/site.toml is missing",
             )
             .at(Location::file(&Path::new(CONTENT_DIR).join("site.toml")))
-            .help("create content/site.toml with at least `city` and `evaluation_year`"),
+            .help("content/site.toml を作り、少なくとも `city`（市の名前）と `evaluation_year`（評価年度）を書いてください / create content/site.toml with at least `city` and `evaluation_year`"),
         );
     }
     for p in &mut program_dirs {
@@ -314,8 +331,9 @@ fn discover(
                 )
                 .at(Location::file(&relpath))
                 .help(
-                    "content/ holds site.toml, policies/<slug>.toml, programs/<slug>/program.toml \
-                     and programs/<slug>/<year>.toml (e.g. 2021.toml)",
+                    "content/ に置けるのは site.toml、policies/<名前>.toml、programs/<名前>/program.toml、\
+                     programs/<名前>/<西暦>.toml（例：2021.toml）です。移動するか削除してください / content/ holds site.toml, \
+                     policies/<slug>.toml, programs/<slug>/program.toml and programs/<slug>/<year>.toml (e.g. 2021.toml)",
                 ),
             ),
         }
@@ -395,7 +413,7 @@ pub fn decode(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Sourc
                     "the file is not valid UTF-8",
                 )
                 .at(Location::at(rel, &lossy, at..at + 1))
-                .help("save the file as UTF-8 (Shift_JIS is not supported); 「UTF-8」で保存し直してください"),
+                .help("「UTF-8」で保存し直してください（Shift_JIS は使えません） / save the file as UTF-8 (Shift_JIS is not supported)"),
             );
             return None;
         }
@@ -407,11 +425,83 @@ pub fn decode(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Sourc
         diags.push(
             Diagnostic::error("E003", "ファイルが空です", "the file is empty")
                 .at(Location::file(rel))
-                .help("fill it in, or delete it if it is not needed"),
+                .help("内容を書くか、不要ならファイルを削除してください / fill it in, or delete it if it is not needed"),
         );
         return None;
     }
+    let text = refuse_control_characters(rel, text, diags);
     Some(SourceFile::new(rel.to_path_buf(), text))
+}
+
+/// Whether `c` may not appear in a content file: the C0 controls other
+/// than tab and line breaks, DEL, and the non-characters U+FFFE and U+FFFF.
+/// None of them can be shown on a page or written into SVG or XML.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{7f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The name of a forbidden character, for messages: "U+0007".
+pub fn char_name(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+fn control_character(c: char) -> Diagnostic {
+    let name = char_name(c);
+    Diagnostic::error(
+        "E090",
+        format!("制御文字 {name} は使えません（目に見えない文字です）"),
+        format!("the control character {name} is not allowed (it is invisible)"),
+    )
+    .help(format!(
+        "この位置の見えない文字 {name} を削除してください（表計算ソフトや PDF からの貼り付けで入ることがあります） / delete the invisible character {name} here (it often comes with text pasted from a spreadsheet or PDF)"
+    ))
+}
+
+/// Reports every forbidden character written as such in the file, and
+/// returns the text with each replaced by spaces of the same length, so
+/// that the parser goes on and reports the file's other problems at their
+/// places instead of stumbling over the character.
+fn refuse_control_characters(rel: &Path, text: String, diags: &mut Diagnostics) -> String {
+    if !text.chars().any(is_forbidden_char) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if is_forbidden_char(c) {
+            diags.push(control_character(c).at(Location::at(rel, &text, i..i + c.len_utf8())));
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reports forbidden characters that a string's escapes (`\u0007`) put
+/// into a key or a value, at the place of that key or value.
+fn refuse_escaped_control_characters(file: &SourceFile, t: &DeTable<'_>, diags: &mut Diagnostics) {
+    fn value(file: &SourceFile, v: &Spanned<DeValue<'_>>, diags: &mut Diagnostics) {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                if let Some(c) = s.chars().find(|c| is_forbidden_char(*c)) {
+                    diags.push(control_character(c).at(file.locate(v.span())));
+                }
+            }
+            DeValue::Table(t) => refuse_escaped_control_characters(file, t, diags),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    value(file, item, diags);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in t.iter() {
+        if let Some(c) = k.get_ref().chars().find(|c| is_forbidden_char(*c)) {
+            diags.push(control_character(c).at(file.locate(k.span())));
+        }
+        value(file, v, diags);
+    }
 }
 
 /// Decodes and parses `bytes` as each kind of content file in turn (site,
@@ -449,6 +539,7 @@ pub fn parse<T: DeserializeOwned>(
         }
         return None;
     }
+    refuse_escaped_control_characters(&file, root.get_ref(), diags);
     let mut found: Vec<Diagnostic> = Vec::new();
     let mut repair = Repair::default();
     for _ in 0..MAX_REPAIRS {
@@ -710,13 +801,17 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
             format!("不明なキー `{key}` です"),
             format!("unknown key `{key}`"),
         );
+        if let Some(d) = fell_into_table(file, key, span.start) {
+            return d.at(loc);
+        }
         match suggest(key, expected.iter().copied()) {
             Some(s) => d.help(format!(
-                "did you mean `{s}`? / `{s}` の誤りではありませんか"
+                "`{s}` の誤りではありませんか / did you mean `{s}`?"
             )),
-            None if !expected.is_empty() => {
-                d.help(format!("allowed keys here: {}", expected.join(", ")))
-            }
+            None if !expected.is_empty() => d.help(format!(
+                "ここに書けるキー：{} / allowed keys here",
+                expected.join(", ")
+            )),
             None => d,
         }
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
@@ -727,7 +822,7 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
             format!("missing required key `{key}`"),
         )
         .help(format!(
-            "add `{key} = …` to this table (see README, field reference)"
+            "この表に `{key} = …` を書き足してください（README の項目一覧を参照） / add `{key} = …` to this table (see README, field reference)"
         ))
     } else if msg.contains("duplicate key") || msg.contains("duplicate field") {
         let key = file
@@ -740,31 +835,161 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
             format!("同じキー `{key}` が2回書かれています"),
             format!("duplicate key `{key}`"),
         )
-        .help("keep one of the two; a [table] may be written only once")
+        .help("どちらか一方を残してください。[表] も1回しか書けません / keep one of the two; a [table] may be written only once")
     } else if msg.contains(" / expected ") {
         // Our own bilingual messages from SheetValue and Code.
         let (ja, en) = msg.split_once(" / ").unwrap_or((&msg, &msg));
         let d = Diagnostic::error("E007", ja.to_string(), en.to_string());
         if en.contains("amount") || en.contains("number") {
             d.help(
-                "write the number alone, without quotes, commas or unit (the unit is money_unit in \
-                 site.toml); \"—\" for not applicable, \"\" for not filled in yet",
+                "数字だけを引用符・「,」・単位なしで書いてください（単位は site.toml の money_unit）。\
+                 該当なしは \"—\"、未記入は \"\" です / write the number alone, without quotes, commas or unit \
+                 (the unit is money_unit in site.toml); \"—\" for not applicable, \"\" for not filled in yet",
             )
         } else {
             d
         }
     } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-        Diagnostic::error("E007", "値の型が違います", first_line)
-            .help("text goes in quotes (\"…\"), numbers without; a list is written [ … ]")
+        wrong_type(&first_line, file.text.get(span.clone()).unwrap_or(""))
     } else {
         Diagnostic::error(
             "E001",
             "TOML の書き方に誤りがあります",
             msg.replace('\n', " "),
         )
-        .help("check quotes, `=` and [table] headers on this line")
+        .help("この行の引用符（\"）、`=`、[表] の見出しを確かめてください / check quotes, `=` and [table] headers on this line")
     };
+    if matches!(d.code, "E001" | "E007") && e.span().is_some() {
+        if let Some((better, at)) = explain::explain(d.code, &file.text, &span) {
+            return better.at(file.locate(at));
+        }
+    }
     d.at(loc)
+}
+
+/// A value of the wrong kind, in plain words: what was written (文字列,
+/// 数値, 表 …) and what the key takes. A 和暦 year gets its Western year.
+fn wrong_type(serde_message: &str, written: &str) -> Diagnostic {
+    let rest = serde_message
+        .trim_start_matches("invalid type: ")
+        .trim_start_matches("invalid value: ");
+    let (found, wanted) = rest.split_once(", expected ").unwrap_or((rest, ""));
+    let kind = |s: &str| -> (&'static str, &'static str) {
+        let s = s.trim();
+        if s.starts_with("string")
+            || s.starts_with("a string")
+            || s.contains("str") && !s.contains("struct")
+        {
+            ("文字列", "text")
+        } else if s.starts_with("integer")
+            || s.starts_with("i64")
+            || s.starts_with("u64")
+            || s.starts_with("i32")
+            || s.contains("integer")
+        {
+            ("整数", "a whole number")
+        } else if s.starts_with("float") || s.starts_with("f64") || s.contains("floating") {
+            ("数値", "a number")
+        } else if s.starts_with("bool") || s.contains("boolean") {
+            ("true か false", "true or false")
+        } else if s.contains("sequence")
+            || s.contains("array")
+            || s.starts_with("a list")
+            || s.starts_with("Vec")
+        {
+            ("リスト [ … ]", "a list [ … ]")
+        } else if s.contains("map") || s.contains("struct") || s.contains("table") {
+            ("表（[…] または { … }）", "a table ([…] or { … })")
+        } else if s.contains("date") || s.contains("datetime") {
+            ("日付", "a date")
+        } else {
+            ("別の種類の値", "another kind of value")
+        }
+    };
+    let (found_ja, found_en) = kind(found);
+    let (wanted_ja, wanted_en) = kind(wanted);
+    let shown = written.trim();
+    let d = Diagnostic::error(
+        "E007",
+        format!("ここには{wanted_ja}を書きます（書かれているのは{found_ja} `{shown}`）"),
+        format!("expected {wanted_en}, found {found_en} `{shown}`"),
+    );
+    let inner = shown.trim_matches(|c| c == '"' || c == '\'');
+    if wanted_ja == "整数" || wanted_ja == "数値" {
+        if let Some(y) = explain::era_to_western(inner).filter(|_| wanted_ja == "整数") {
+            return d.help(format!(
+                "年度は西暦で `{y}` と書いてください（{inner} → {y}、引用符なし） / write the Western year `{y}` without quotes"
+            ));
+        }
+        let digits = explain::half_width_digits(inner);
+        if !digits.is_empty() {
+            return d.help(format!(
+                "引用符を外し、半角数字で `{digits}` と書いてください / write `{digits}` without quotes"
+            ));
+        }
+    }
+    d.help("文字は引用符で囲み（\"…\"）、数値は引用符なしで書きます。リストは [ … ] です / text goes in quotes (\"…\"), numbers without; a list is written [ … ]")
+}
+
+/// A key that belongs at the top of the file, written under a [table]
+/// header: it fell into that table. Says which and where to move it.
+fn fell_into_table(file: &SourceFile, key: &str, at: usize) -> Option<Diagnostic> {
+    let name = file.path.file_name()?.to_str()?;
+    let in_policies = file.path.parent().and_then(|p| p.file_name()) == Some("policies".as_ref());
+    let top: &[&str] = if name == "site.toml" {
+        &[
+            "city",
+            "city_code",
+            "title",
+            "evaluation_year",
+            "money_unit",
+            "base_url",
+            "theme",
+            "language",
+            "source",
+            "change_threshold",
+        ]
+    } else if name == "program.toml" {
+        &[
+            "name",
+            "department",
+            "related_departments",
+            "purpose",
+            "policy",
+            "direction",
+            "code",
+            "start_year",
+            "end_year",
+        ]
+    } else if in_policies {
+        &["name", "outline", "objective", "code", "order"]
+    } else {
+        &["fiscal_year", "target", "result", "activities"]
+    };
+    if !top.contains(&key) {
+        return None;
+    }
+    let text = file.text.get(..at.min(file.text.len()))?;
+    let header = text.lines().map(str::trim).rfind(|l| l.starts_with('['))?;
+    let header = strip_header_comment(header);
+    Some(
+        Diagnostic::error(
+            "E004",
+            format!("キー `{key}` が {header} の表の中に入っています"),
+            format!("the key `{key}` fell into the table {header}"),
+        )
+        .help(format!(
+            "`{key}` はファイルの上の方、最初の [...] の行より上に書くキーです。この行を最初の [...] より上に移してください / `{key}` belongs at the top of the file: move this line above the first [...] header"
+        )),
+    )
+}
+
+fn strip_header_comment(h: &str) -> &str {
+    match h.find(']') {
+        Some(i) if h[i + 1..].starts_with(']') => &h[..i + 2],
+        Some(i) => &h[..i + 1],
+        None => h,
+    }
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ pub fn read_report(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Re
                     format!("cannot read the accessibility report: {e}"),
                 )
                 .at(Location::file(Path::new(rel)))
-                .help("run tests/browser/run.sh, or correct `accessibility.report` in site.toml"),
+                .help("tests/browser/run.sh を実行して結果ファイルを作るか、site.toml の `accessibility.report` を直してください / run tests/browser/run.sh, or correct `accessibility.report` in site.toml"),
             );
             return None;
         }

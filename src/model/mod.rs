@@ -197,23 +197,94 @@ pub struct Staff {
 }
 
 impl Program {
-    /// The year, or an all-blank year when there is no file for it.
+    /// The year, or when there is no file for it an all-blank year (not yet
+    /// filled in), or an all-"—" year before `start_year` or after `end_year`.
     pub fn year(&self, year: i32) -> ProgramYear {
-        self.years.get(&year).cloned().unwrap_or(ProgramYear {
+        if let Some(y) = self.years.get(&year) {
+            return y.clone();
+        }
+        let mut y = ProgramYear {
             year,
             ..ProgramYear::default()
-        })
+        };
+        if !self.runs_in(year) {
+            y.not_applicable_where_blank();
+        }
+        y
+    }
+
+    /// False for a year before `start_year` or after `end_year`: the
+    /// program did not exist then, so nothing of it is "not filled in".
+    pub fn runs_in(&self, year: i32) -> bool {
+        runs_in(self.start_year, self.end_year, year)
     }
 }
 
-/// Sums amounts over programs, keeping the three states honest.
+fn runs_in(start: Option<i32>, end: Option<i32>, year: i32) -> bool {
+    start.is_none_or(|s| year >= s) && end.is_none_or(|e| year <= e)
+}
+
+fn na_if_blank<T>(v: &mut SheetValue<T>) {
+    if v.is_blank() {
+        *v = SheetValue::NotApplicable;
+    }
+}
+
+impl Money {
+    fn not_applicable_where_blank(&mut self) {
+        na_if_blank(&mut self.amount);
+        na_if_blank(&mut self.special_funding);
+        if let Some(f) = &mut self.funding {
+            for v in [
+                &mut f.national,
+                &mut f.prefectural,
+                &mut f.bonds,
+                &mut f.other,
+                &mut f.general,
+            ] {
+                na_if_blank(v);
+            }
+        }
+    }
+}
+
+impl ProgramYear {
+    /// A year outside the program's years: what is blank there is "—".
+    fn not_applicable_where_blank(&mut self) {
+        self.budget.not_applicable_where_blank();
+        self.settlement.not_applicable_where_blank();
+        for v in [&mut self.target, &mut self.result] {
+            na_if_blank(v);
+        }
+        for v in [
+            &mut self.activities,
+            &mut self.evaluation,
+            &mut self.analysis,
+            &mut self.action_policy,
+        ] {
+            na_if_blank(v);
+        }
+        for (_, t, r) in &mut self.indicator_values {
+            na_if_blank(t);
+            na_if_blank(r);
+        }
+        if let Some(s) = &mut self.staff {
+            na_if_blank(&mut s.headcount);
+            na_if_blank(&mut s.cost);
+        }
+    }
+}
+
+/// Sums amounts over programs, keeping the three states honest. A sum
+/// too large to hold is never shown as a wrong number: it is blank (the
+/// checks refuse such amounts first, E100, so a built site never has one).
 pub fn total<'a>(values: impl IntoIterator<Item = &'a SheetValue<i64>>) -> Total {
-    let (mut sum, mut counted, mut of, mut any_blank) = (0i64, 0, 0, false);
+    let (mut sum, mut counted, mut of, mut any_blank) = (Some(0i64), 0, 0, false);
     for v in values {
         of += 1;
         match v {
             SheetValue::Value(n) => {
-                sum = sum.saturating_add(*n);
+                sum = sum.and_then(|s| s.checked_add(*n));
                 counted += 1;
             }
             SheetValue::Blank => any_blank = true,
@@ -221,7 +292,7 @@ pub fn total<'a>(values: impl IntoIterator<Item = &'a SheetValue<i64>>) -> Total
         }
     }
     let value = if counted > 0 {
-        SheetValue::Value(sum)
+        sum.map_or(SheetValue::Blank, SheetValue::Value)
     } else if any_blank || of == 0 {
         SheetValue::Blank
     } else {
@@ -381,30 +452,46 @@ impl Model {
                         .directions
                         .iter()
                         .position(|dir| dir.id == *d.direction.get_ref())?;
+                    // The main indicator's values may also be written under
+                    // its id in [[indicators]]: they are its target and result.
+                    let main_id = d.indicators.first().map(|i| {
+                        i.id.as_ref()
+                            .map_or("main", |s| s.get_ref().as_str())
+                            .to_string()
+                    });
                     let years = lp
                         .years
                         .iter()
                         .map(|(y, ly)| {
                             let r = &ly.data;
                             let y = year(*y);
+                            let (mut target, mut result) = (r.target.clone(), r.result.clone());
+                            let mut indicator_values = Vec::new();
+                            for v in &r.indicators {
+                                let id = v.indicator.get_ref();
+                                if Some(id) == main_id.as_ref() {
+                                    if target.is_blank() {
+                                        target = v.target.clone();
+                                    }
+                                    if result.is_blank() {
+                                        result = v.result.clone();
+                                    }
+                                } else {
+                                    indicator_values.push((
+                                        id.clone(),
+                                        v.target.clone(),
+                                        v.result.clone(),
+                                    ));
+                                }
+                            }
                             let py = ProgramYear {
                                 year: y,
                                 budget: money(&r.budget),
                                 settlement: money(&r.settlement),
-                                target: r.target.clone(),
-                                result: r.result.clone(),
+                                target,
+                                result,
                                 activities: r.activities.clone(),
-                                indicator_values: r
-                                    .indicators
-                                    .iter()
-                                    .map(|v| {
-                                        (
-                                            v.indicator.get_ref().clone(),
-                                            v.target.clone(),
-                                            v.result.clone(),
-                                        )
-                                    })
-                                    .collect(),
+                                indicator_values,
                                 staff: r.staff.as_ref().map(|s| Staff {
                                     headcount: s.headcount.clone(),
                                     cost: s.cost.get_ref().clone(),
@@ -418,7 +505,7 @@ impl Model {
                             (y, py)
                         })
                         .collect();
-                    Some(Program {
+                    let mut program = Program {
                         slug: lp.slug.clone(),
                         name: d.name.clone(),
                         department: d.department.clone(),
@@ -462,7 +549,14 @@ impl Model {
                             })
                             .collect(),
                         years,
-                    })
+                    };
+                    let (start, end) = (program.start_year, program.end_year);
+                    for y in program.years.values_mut() {
+                        if !runs_in(start, end, y.year) {
+                            y.not_applicable_where_blank();
+                        }
+                    }
+                    Some(program)
                 })
                 .collect();
         programs.sort_by(|a, b| {
@@ -548,5 +642,11 @@ mod tests {
         assert_eq!(total(&na).value, SheetValue::NotApplicable);
         let blank = [SheetValue::Blank, SheetValue::NotApplicable];
         assert_eq!(total(&blank).value, SheetValue::Blank);
+    }
+
+    #[test]
+    fn a_total_too_large_to_hold_is_never_a_wrong_number() {
+        let v = [SheetValue::Value(i64::MAX), SheetValue::Value(i64::MAX)];
+        assert_eq!(total(&v).value, SheetValue::Blank);
     }
 }

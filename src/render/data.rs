@@ -326,13 +326,15 @@ fn program_columns(m: &Model) -> Vec<Column> {
     c
 }
 
-fn funding_cells(money: &Money) -> Vec<Cell> {
+/// The funding breakdown; without one it is blank in a year of the
+/// program and "—" in a year before its start or after its end (`absent`).
+fn funding_cells(money: &Money, absent: &SheetValue<i64>) -> Vec<Cell> {
     match &money.funding {
         Some(f) => [&f.national, &f.prefectural, &f.bonds, &f.other, &f.general]
             .into_iter()
             .map(|v| Cell::Money(v.clone()))
             .collect(),
-        None => (0..5).map(|_| Cell::Money(SheetValue::Blank)).collect(),
+        None => (0..5).map(|_| Cell::Money(absent.clone())).collect(),
     }
 }
 
@@ -364,8 +366,13 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 Cell::Money(y.settlement.amount.clone()),
                 Cell::Money(y.settlement.special_funding.clone()),
             ]);
-            r.extend(funding_cells(&y.budget));
-            r.extend(funding_cells(&y.settlement));
+            let absent = if p.runs_in(y.year) {
+                SheetValue::Blank
+            } else {
+                SheetValue::NotApplicable
+            };
+            r.extend(funding_cells(&y.budget, &absent));
+            r.extend(funding_cells(&y.settlement, &absent));
             r.extend([
                 Cell::SheetText(main.map(|i| i.name.clone()).unwrap_or_default()),
                 Cell::SheetText(main.map(|i| i.unit.clone()).unwrap_or_default()),
@@ -380,10 +387,11 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 Cell::Measure(
                     y.staff
                         .as_ref()
-                        .map(|s| s.headcount.map(|n| Measure::Number(*n)))
-                        .unwrap_or_default(),
+                        .map_or(absent.map(|_| Measure::Number(0.0)), |s| {
+                            s.headcount.map(|n| Measure::Number(*n))
+                        }),
                 ),
-                Cell::Money(y.staff.as_ref().map(|s| s.cost.clone()).unwrap_or_default()),
+                Cell::Money(y.staff.as_ref().map_or(absent.clone(), |s| s.cost.clone())),
             ]);
             r
         })

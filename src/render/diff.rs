@@ -165,9 +165,16 @@ pub fn program_changes(p: &Program) -> Vec<FieldChange> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
-    /// A budget this year, none ("—" or no sheet) the year before.
+    /// Begins this year: `start_year` is this year, or (without one) money
+    /// this year and in no year before.
     New,
-    /// A budget or settlement the year before, none this year.
+    /// Money again this year after a year without ("—" or 0).
+    Resumed,
+    /// No money this year ("—" or 0) after money the year before, but the
+    /// program goes on: `end_year` is later, or a later year has money.
+    Paused,
+    /// Ended last year: `end_year` is the year before, or (without one)
+    /// money the year before and in no year since.
     Ended,
     /// The budget moved by more than the site's threshold.
     Moved,
@@ -227,13 +234,13 @@ pub fn change_years(m: &Model) -> Vec<i32> {
         .collect()
 }
 
-/// Programs new, ended or whose money moved by more than `threshold`
-/// percent between `year - 1` and `year`, in program order. A program is
-/// new when it has an amount other than 0 this year and "—", 0 or no sheet
-/// the year before; ended the other way round. A blank amount (not yet
-/// filled in) is neither a start nor an end.
+/// Programs new, resumed, paused, ended or whose money moved by more than
+/// `threshold` percent between `year - 1` and `year`, in program order.
+/// `start_year` and `end_year` decide when given; otherwise the year files
+/// do. A blank amount (not yet filled in) is neither a start nor an end.
 pub fn budget_changes(m: &Model, year: i32, threshold: f64) -> Vec<BudgetChange> {
     let running = |s: &Spending| s.amount.value().is_some_and(|n| *n != 0);
+    let stopped = |s: &Spending| !running(s) && !s.amount.is_blank();
     let mut out = Vec::new();
     for (i, p) in m.programs.iter().enumerate() {
         let before = spending(p, year - 1);
@@ -242,10 +249,36 @@ pub fn budget_changes(m: &Model, year: i32, threshold: f64) -> Vec<BudgetChange>
             (Some(&b), Some(&a)) if b != 0 => Some((a - b) as f64 * 100.0 / b as f64),
             _ => None,
         };
-        let kind = if running(&after) && !running(&before) && !before.amount.is_blank() {
+        let ran_before = p
+            .years
+            .keys()
+            .filter(|&&y| y < year)
+            .any(|&y| running(&spending(p, y)));
+        let runs_later = p
+            .years
+            .keys()
+            .filter(|&&y| y > year)
+            .any(|&y| running(&spending(p, y)));
+        let new = match p.start_year {
+            Some(s) => s == year,
+            None => {
+                running(&after)
+                    && !ran_before
+                    && (stopped(&before) || !p.years.contains_key(&(year - 1)))
+            }
+        };
+        let ended = match p.end_year {
+            Some(e) => e == year - 1,
+            None => running(&before) && stopped(&after) && !runs_later,
+        };
+        let kind = if new {
             Some(ChangeKind::New)
-        } else if running(&before) && !running(&after) && !after.amount.is_blank() {
+        } else if ended {
             Some(ChangeKind::Ended)
+        } else if running(&after) && stopped(&before) && ran_before {
+            Some(ChangeKind::Resumed)
+        } else if running(&before) && stopped(&after) {
+            Some(ChangeKind::Paused)
         } else {
             percent
                 .filter(|pct| pct.abs() > threshold)

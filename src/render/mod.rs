@@ -95,7 +95,7 @@ fn template_error(theme_dir: &Path, e: &tera::Error) -> Diagnostic {
         en.split_whitespace().collect::<Vec<_>>().join(" "),
     )
     .at(template_place(&template, &msg))
-    .help("content/ ではなくテーマのテンプレートの誤りです / the error is in the theme's template, not in content/")
+    .help("誤りは content/ ではなくテーマのテンプレートにあります / the error is in the theme's template, not in content/")
 }
 
 /// The line and column of a template syntax error, from the parser's

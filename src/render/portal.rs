@@ -190,7 +190,7 @@ pub struct ChangeRow {
     pub name: String,
     pub url: String,
     pub department: String,
-    /// 新規・終了・増額・減額
+    /// 新規・再開・休止・終了・増額・減額
     pub kind: String,
     pub before: Shown,
     /// 予算 or 決算: which amount `before` is.
@@ -217,6 +217,8 @@ pub struct ChangeGroup {
     pub key: String,
     pub title: String,
     pub rows: Vec<ChangeRow>,
+    /// Shown only when it has a program (再開・休止 are rare).
+    pub optional: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -611,6 +613,8 @@ pub fn changes_page(m: &Model, year: i32, years: &[i32], fmt: &Fmt) -> ChangesPa
                     department: p.department.clone(),
                     kind: match (c.kind, c.percent) {
                         (ChangeKind::New, _) => "新規".into(),
+                        (ChangeKind::Resumed, _) => "再開".into(),
+                        (ChangeKind::Paused, _) => "休止".into(),
                         (ChangeKind::Ended, _) => "終了".into(),
                         (ChangeKind::Moved, Some(x)) if x < 0.0 => "減額".into(),
                         (ChangeKind::Moved, _) => "増額".into(),
@@ -654,15 +658,18 @@ pub fn changes_page(m: &Model, year: i32, years: &[i32], fmt: &Fmt) -> ChangesPa
             })
             .collect(),
         groups: [
-            (ChangeKind::New, "new", "新しく始まった事業"),
-            (ChangeKind::Ended, "ended", "終わった事業"),
-            (ChangeKind::Moved, "moved", "金額が大きく増減した事業"),
+            (ChangeKind::New, "new", "新しく始まった事業", false),
+            (ChangeKind::Resumed, "resumed", "再開した事業", true),
+            (ChangeKind::Paused, "paused", "休止した事業", true),
+            (ChangeKind::Ended, "ended", "終わった事業", false),
+            (ChangeKind::Moved, "moved", "金額が大きく増減した事業", false),
         ]
         .into_iter()
-        .map(|(kind, key, title)| ChangeGroup {
+        .map(|(kind, key, title, optional)| ChangeGroup {
             key: key.into(),
             title: title.into(),
             rows: rows(kind),
+            optional,
         })
         .collect(),
     }
