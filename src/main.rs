@@ -117,12 +117,12 @@ enum NewCommand {
         /// 施策の方向の id / the id of one of the policy's directions
         #[arg(long)]
         direction: String,
-        /// 事業名 / the program's name
+        /// 事業名（必須） / the program's name (required)
         #[arg(long, value_name = "事業名")]
-        name: Option<String>,
-        /// 担当課 / the department
+        name: String,
+        /// 担当課（必須） / the department (required)
         #[arg(long, value_name = "課名")]
-        department: Option<String>,
+        department: String,
         /// サイトのフォルダ / site root
         #[arg(long, default_value = ".")]
         root: PathBuf,

@@ -157,6 +157,8 @@ fn init_new_and_eject_from_the_command_line() {
             "bosai",
             "--name",
             "防災備品事業",
+            "--department",
+            "防災危機管理課",
         ],
         &root,
     );

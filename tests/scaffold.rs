@@ -55,7 +55,10 @@ fn init_then_check_then_build_in_an_empty_folder() {
     ] {
         assert!(ci.contains(needle), "workflow lacks {needle}");
     }
-    assert!(!ci.contains("@MIERU_"), "a placeholder was left in the workflow");
+    assert!(
+        !ci.contains("@MIERU_"),
+        "a placeholder was left in the workflow"
+    );
     assert!(ci.contains(&format!("MIERU_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
     assert_eq!(
         std::fs::read_to_string(root.join(".gitignore")).unwrap(),
@@ -227,8 +230,8 @@ fn new(slug: &str, policy: &str, direction: &str) -> NewProgram {
         slug: slug.into(),
         policy: policy.into(),
         direction: direction.into(),
-        name: Some("空き家対策連携事業".into()),
-        department: None,
+        name: "空き家対策連携事業".into(),
+        department: "常創戦略課".into(),
     }
 }
 
@@ -297,5 +300,10 @@ fn new_program_checks_the_slug_policy_and_direction_and_never_overwrites() {
     )
     .unwrap_err();
     assert_eq!(codes(&d), ["E123"]);
+    assert!(!root.join("content/programs/akiya").exists());
+    let mut blank = new("akiya", "renkei-jigyo", "koiki-gyosei");
+    blank.department = "　".into();
+    let d = scaffold::new_program(root, &blank).unwrap_err();
+    assert_eq!(codes(&d), ["E091"]);
     assert!(!root.join("content/programs/akiya").exists());
 }

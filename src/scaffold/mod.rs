@@ -190,8 +190,8 @@ pub struct NewProgram {
     pub slug: String,
     pub policy: String,
     pub direction: String,
-    pub name: Option<String>,
-    pub department: Option<String>,
+    pub name: String,
+    pub department: String,
 }
 
 /// Loads the site at `root`, failing with its problems when it has errors.
@@ -234,6 +234,22 @@ pub fn new_program(root: &Path, p: &NewProgram) -> Result<Vec<PathBuf>, Diagnost
             .help("英小文字・数字・ハイフンだけにしてください（例：bosai-kunren） / use lower-case letters, digits and hyphens"),
         ));
     }
+    for (value, option, ja) in [
+        (&p.name, "--name", "事業名"),
+        (&p.department, "--department", "担当課"),
+    ] {
+        if value.trim().is_empty() {
+            return Err(one(Diagnostic::error(
+                "E091",
+                format!("{ja}（{option}）が空です"),
+                format!("{option} is empty"),
+            )
+            .at(Location::file(&rel_dir))
+            .help(format!(
+                "{option} に{ja}を書いてください / give the program's {option}"
+            ))));
+        }
+    }
     let raw = load_site(root)?;
     let program_file = rel_dir.join("program.toml");
     let Some(policy) = raw.policies.iter().find(|x| x.slug == p.policy) else {
@@ -275,13 +291,7 @@ pub fn new_program(root: &Path, p: &NewProgram) -> Result<Vec<PathBuf>, Diagnost
     let files = vec![
         (
             program_file,
-            text::program_toml(
-                p.name.as_deref().unwrap_or(""),
-                p.department.as_deref().unwrap_or(""),
-                &p.policy,
-                &p.direction,
-                year,
-            ),
+            text::program_toml(&p.name, &p.department, &p.policy, &p.direction, year),
         ),
         (
             rel_dir.join(format!("{year}.toml")),
