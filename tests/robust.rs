@@ -330,3 +330,91 @@ fn bom_crlf_and_full_width_spaces_are_accepted_as_they_are() {
         "full-width spaces kept"
     );
 }
+
+/// Stray carriage returns at the end of a file (the three bytes `b\r\r`,
+/// or a line `\r\r` after a good one) once made the renderer of the
+/// diagnostics panic and print nothing.
+#[test]
+fn stray_carriage_returns_are_reported_not_a_panic() {
+    for bytes in [
+        &b"b\r\r"[..],
+        b"fiscal_year = 2020\n\r\r",
+        b"\r",
+        b"a = 1\r\rb = 2\r",
+        b"\ra = \"\r\"",
+    ] {
+        let d = mieru::load::parse_every_kind(bytes);
+        assert!(d.has_errors(), "{bytes:?}");
+        assert_well_formed(&d, bytes.len());
+        let human = d.render(mieru::diag::MessageFormat::Human);
+        assert!(human.contains("error[E00"), "{bytes:?}: {human}");
+        assert!(
+            !human.contains('\r'),
+            "a lone CR is not printed raw: {human:?}"
+        );
+    }
+}
+
+/// Any span over any text — past the end, inside a character, reversed, on
+/// lone CRs and control characters — renders in every format.
+#[test]
+fn diagnostics_render_for_any_span_over_any_text() {
+    use mieru::diag::{Diagnostic, Location, MessageFormat};
+    let text = proptest::collection::vec(
+        prop_oneof![
+            Just("\r".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\u{1b}[31m".to_string()),
+            Just("\t".to_string()),
+            Just("名前".to_string()),
+            Just("👨‍👩‍👧".to_string()),
+            "\\PC{0,5}",
+            any::<char>().prop_map(String::from),
+        ],
+        0..20,
+    )
+    .prop_map(|v| v.concat());
+    let strategy = (
+        text,
+        0..64usize,
+        0..64usize,
+        any::<usize>(),
+        0..4usize,
+        "\\PC{0,8}",
+    );
+    let mut runner = TestRunner::new(Config::with_cases(cases(512)));
+    runner
+        .run(&strategy, |(text, a, b, wild, line, msg)| {
+            let path = Path::new("content/x.toml");
+            let mut locs = vec![
+                Location::at(path, &text, a..b),
+                Location::at(path, &text, b..a),
+                Location::at(path, &text, wild..wild),
+                Location::at_line(path, line, a, &text),
+                Location::file(path),
+            ];
+            // The fields are public: a location put together by hand.
+            let mut odd = Location::at(path, &text, a..b);
+            odd.line_start = wild % 70;
+            odd.span = b..a.max(wild % 70);
+            odd.line = line;
+            locs.push(odd);
+            for loc in locs {
+                let d: mieru::diag::Diagnostics = [Diagnostic::error("E001", msg.clone(), &text)
+                    .at(loc)
+                    .help(format!("{msg}\r{text}"))]
+                .into_iter()
+                .collect();
+                for f in [
+                    MessageFormat::Human,
+                    MessageFormat::Json,
+                    MessageFormat::Github,
+                ] {
+                    let _ = d.render(f);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}

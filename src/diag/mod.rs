@@ -56,8 +56,11 @@ impl Location {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[..start].matches('\n').count() + 1;
         let col = text[line_start..start].chars().count() + 1;
-        let source_line = text[line_start..line_end]
-            .trim_end_matches('\r')
+        // One CR of a CRLF line end; a stray CR before it stays (and is shown).
+        let line_text = &text[line_start..line_end];
+        let source_line = line_text
+            .strip_suffix('\r')
+            .unwrap_or(line_text)
             .to_string();
         Location {
             path: path.to_path_buf(),

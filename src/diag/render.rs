@@ -44,31 +44,90 @@ fn human(d: &Diagnostic) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = format!("{} / {}", d.message_ja, d.message_en);
+    let title = printable(&format!("{} / {}", d.message_ja, d.message_en));
     let path;
+    let line;
     let mut group = Group::with_title(level.primary_title(&title).id(d.code));
     if let Some(loc) = &d.location {
-        path = loc.path.display().to_string();
+        path = printable(&loc.path.display().to_string());
         if loc.line > 0 {
-            let start = loc.span.start - loc.line_start;
-            let end = (loc.span.end - loc.line_start)
-                .min(loc.source_line.len())
-                .max(start);
+            let (text, span) = snippet(loc);
+            line = text;
             group = group.element(
-                Snippet::source(&loc.source_line)
+                Snippet::source(&line)
                     .line_start(loc.line)
                     .path(&path)
-                    .annotation(AnnotationKind::Primary.span(start..end)),
+                    .annotation(AnnotationKind::Primary.span(span)),
             );
         } else {
             group = group.element(annotate_snippets::Origin::path(&path));
         }
     }
+    let help = d.help.as_deref().map(printable);
     let mut report = vec![group];
-    if let Some(help) = &d.help {
+    if let Some(help) = &help {
         report.push(Group::with_title(Level::HELP.secondary_title(help)));
     }
     Renderer::plain().render(&report).to_string()
+}
+
+/// The source line of `loc` made safe to print, and the marked range in
+/// it. The span is clamped to the line and to character boundaries
+/// whatever the location says (its fields are public), and control
+/// characters — a lone CR, ESC, BEL — are shown as visible symbols so
+/// that they neither break the snippet nor reach the terminal.
+fn snippet(loc: &super::Location) -> (String, std::ops::Range<usize>) {
+    let line = loc.source_line.as_str();
+    let clamp = |at: usize| {
+        let mut i = at.saturating_sub(loc.line_start).min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (clamp(loc.span.start), clamp(loc.span.end));
+    let end = end.max(start);
+    let mut out = String::with_capacity(line.len());
+    let (mut new_start, mut new_end) = (None, None);
+    for (i, c) in line.char_indices() {
+        if i == start {
+            new_start = Some(out.len());
+        }
+        if i == end {
+            new_end = Some(out.len());
+        }
+        push_printable(&mut out, c);
+    }
+    let new_start = new_start.unwrap_or(out.len());
+    let new_end = new_end.unwrap_or(out.len()).max(new_start);
+    (out, new_start..new_end)
+}
+
+/// `s` with every control character shown as a visible symbol.
+pub(crate) fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_printable(&mut out, c);
+    }
+    out
+}
+
+/// Pushes `c`, or for a control character (a tab excepted) its visible
+/// stand-in: C0 codes and DEL as their Control Pictures (␍ ␛ ␇), others —
+/// C1 codes and the bidirectional overrides that reorder a terminal's text
+/// — as `<U+202E>`.
+fn push_printable(out: &mut String, c: char) {
+    match c {
+        '\t' => out.push(c),
+        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+        '\u{7f}' => out.push('\u{2421}'),
+        c if c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+        {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        }
+        c => out.push(c),
+    }
 }
 
 /// `::error file=…,line=…,col=…,title=…::message` — values escaped as the
