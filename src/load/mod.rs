@@ -227,13 +227,12 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     }
     out.policies.sort_by(|a, b| a.slug.cmp(&b.slug));
     out.programs = program_dirs;
-    let report = out
-        .site
-        .as_ref()
-        .and_then(|s| s.data.accessibility.as_ref())
-        .and_then(|a| a.report.as_deref());
-    if let Some(rel) = report {
-        out.accessibility_report = crate::model::accessibility::read_report(root, rel, diags);
+    let report = out.site.as_ref().and_then(|s| {
+        let rel = s.data.accessibility.as_ref()?.report.as_deref()?;
+        Some((rel, s.file.locate_key(&["accessibility", "report"])))
+    });
+    if let Some((rel, at)) = report {
+        out.accessibility_report = crate::model::accessibility::read_report(root, rel, at, diags);
     }
     out
 }
@@ -246,6 +245,7 @@ fn discover(
 ) -> (Vec<(PathBuf, Role)>, Vec<LoadedProgram>) {
     let mut files = Vec::new();
     let mut programs = Vec::new();
+    let root_real = crate::output::resolve(root);
     let walker = walkdir::WalkDir::new(content)
         .follow_links(false)
         .sort_by_file_name();
@@ -270,7 +270,29 @@ fn discover(
             .iter()
             .map(|s| s.to_string_lossy().into_owned())
             .collect();
-        let is_dir = entry.file_type().is_dir();
+        let kind = entry.file_type();
+        if entry.depth() > 0 {
+            if let Some(d) = not_plain(&root_real, entry.path(), &relpath, kind) {
+                diags.push(d);
+                continue;
+            }
+        }
+        let is_dir = kind.is_dir();
+        if !is_dir && matches!(parts.as_slice(), [p] if p == "programs" || p == "policies") {
+            diags.push(
+                Diagnostic::error(
+                    "E074",
+                    format!("content/{} がフォルダではありません", parts[0]),
+                    format!("content/{} is not a folder", parts[0]),
+                )
+                .at(Location::file(&relpath))
+                .help(format!(
+                    "content/{0}/ はフォルダにして、その中に置いてください / make content/{0}/ a folder and put the files in it",
+                    parts[0]
+                )),
+            );
+            continue;
+        }
         if is_dir {
             if parts.len() == 2 && parts[0] == "programs" {
                 programs.push(LoadedProgram {
@@ -283,6 +305,18 @@ fn discover(
             continue;
         }
         let name = parts.last().cloned().unwrap_or_default();
+        if !name.starts_with('.') && !name.ends_with(".toml") && looks_like_toml(&name) {
+            diags.push(
+                Diagnostic::warning(
+                    "W011",
+                    format!("`{name}` は拡張子が .toml ではないため読み込みません"),
+                    format!("`{name}` is not read: its name does not end in `.toml`"),
+                )
+                .at(Location::file(&relpath))
+                .help("読み込むなら名前を小文字の `….toml` にしてください（例：2022.toml）/ to have it read, rename it to end in lower-case `.toml` (e.g. 2022.toml)"),
+            );
+            continue;
+        }
         if name.starts_with('.') || !name.ends_with(".toml") {
             // README, .gitkeep and the like are the staff's own business.
             continue;
@@ -295,7 +329,7 @@ fn discover(
             .as_slice()
         {
             ["site.toml"] => Some(Role::Site),
-            ["policies", _] => Some(Role::Policy(stem)),
+            ["policies", _] => Some(Role::Policy(stem.clone())),
             ["programs", slug, "program.toml"] => Some(Role::Program(slug.to_string())),
             ["programs", slug, _]
                 if stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()) =>
@@ -306,21 +340,126 @@ fn discover(
         };
         match role {
             Some(role) => files.push((relpath, role)),
-            None => diags.push(
-                Diagnostic::error(
-                    "E010",
-                    "このファイルの置き場所が想定外です",
-                    "unexpected file in content/",
-                )
-                .at(Location::file(&relpath))
-                .help(
+            None => {
+                let trimmed = stem.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                let help = if trimmed != stem {
+                    format!(
+                        "ファイル名に空白があります：`{trimmed}.toml` にしてください / the file name has spaces in it: rename it `{trimmed}.toml`"
+                    )
+                } else {
                     "content/ holds site.toml, policies/<slug>.toml, programs/<slug>/program.toml \
-                     and programs/<slug>/<year>.toml (e.g. 2021.toml)",
-                ),
-            ),
+                     and programs/<slug>/<year>.toml (e.g. 2021.toml)"
+                        .to_string()
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "E010",
+                        "このファイルの置き場所が想定外です",
+                        "unexpected file in content/",
+                    )
+                    .at(Location::file(&relpath))
+                    .help(help),
+                )
+            }
         }
     }
     (files, programs)
+}
+
+/// A name meant as a content file that will not be read as one:
+/// `2022.TOML`, `2022.toml.txt`, `2022.toml ` (a trailing space).
+fn looks_like_toml(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.trim_end().ends_with(".toml") || lower.contains(".toml.")
+}
+
+/// Why an entry of content/ is not read as a plain file or folder: a
+/// symbolic link leading out of the site root (or nowhere), a link to a
+/// folder (not followed), or something other than a file or folder (a
+/// FIFO, a socket, a device: reading it could hang or never end). A link
+/// to a file inside the root is read as that file.
+fn not_plain(
+    root_real: &Path,
+    full: &Path,
+    relpath: &Path,
+    kind: std::fs::FileType,
+) -> Option<Diagnostic> {
+    let special = |what: &str| {
+        Diagnostic::error(
+            "E072",
+            format!("通常のファイルではないため読み込みません（{what}）"),
+            format!("not a regular file ({what}), not read"),
+        )
+        .at(Location::file(relpath))
+        .help("content/ には通常のファイルとフォルダだけを置いてください / keep only plain files and folders in content/")
+    };
+    if kind.is_symlink() {
+        let target = match std::fs::canonicalize(full) {
+            Ok(t) => t,
+            Err(e) => {
+                return Some(
+                    Diagnostic::error(
+                        "E071",
+                        "シンボリックリンクの先がありません",
+                        format!("the symbolic link leads nowhere: {e}"),
+                    )
+                    .at(Location::file(relpath)),
+                )
+            }
+        };
+        if !target.starts_with(root_real) {
+            return Some(
+                Diagnostic::error(
+                    "E071",
+                    "シンボリックリンクがサイトのフォルダの外を指しているため読み込みません",
+                    format!(
+                        "the symbolic link leads out of the site root, to {}: not followed",
+                        target.display()
+                    ),
+                )
+                .at(Location::file(relpath))
+                .help("リンクではなくファイルそのものを content/ に置いてください / put the file itself in content/, not a link"),
+            );
+        }
+        return match std::fs::metadata(&target) {
+            Ok(m) if m.is_file() => None,
+            Ok(m) if m.is_dir() => Some(
+                Diagnostic::error(
+                    "E073",
+                    "フォルダへのシンボリックリンクは読み込みません",
+                    "a symbolic link to a folder is not followed",
+                )
+                .at(Location::file(relpath))
+                .help("リンクではなくフォルダそのものを置いてください / put the folder itself here, not a link"),
+            ),
+            Ok(m) => Some(special(file_kind(&m.file_type()))),
+            Err(e) => Some(
+                Diagnostic::error("E008", "ファイルを読めません", format!("cannot read: {e}"))
+                    .at(Location::file(relpath)),
+            ),
+        };
+    }
+    (!kind.is_file() && !kind.is_dir()).then(|| special(file_kind(&kind)))
+}
+
+/// What kind of special file this is, in words.
+#[cfg(unix)]
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "FIFO"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "device"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(_: &std::fs::FileType) -> &'static str {
+    "special file"
 }
 
 fn rel(root: &Path, p: &Path) -> PathBuf {
