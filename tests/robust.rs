@@ -418,3 +418,63 @@ fn diagnostics_render_for_any_span_over_any_text() {
         })
         .unwrap();
 }
+
+/// 50,000 broken lines once printed every one of their 150,000 errors
+/// (39 MB). Past 20 of one code in one file, one line sums up the rest, and
+/// the totals still count every problem.
+#[test]
+fn a_file_of_50000_broken_lines_prints_a_short_summary() {
+    let site = scratch_site();
+    let rel = Path::new("content/programs/teiju-jiritsuken/2020.toml");
+    let text = format!("fiscal_year = 2020\n{}", "= = =\n".repeat(50_000));
+    std::fs::write(site.path().join(rel), &text).unwrap();
+    let run = |format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mieru"))
+            .args(["check", "--message-format", format, "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let human = run("human");
+    assert!(human.len() < 64 * 1024, "{} bytes", human.len());
+    let json = run("json");
+    let items: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["location"]["path"] == rel.to_str().unwrap())
+        .collect();
+    let mut by_code: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for v in &items {
+        let e = by_code
+            .entry(v["code"].as_str().unwrap().to_string())
+            .or_default();
+        match v["more"].as_u64() {
+            Some(more) => e.1 += more as usize,
+            None => e.0 += 1,
+        }
+    }
+    assert!(by_code.contains_key("E001"), "{by_code:?}");
+    for (code, (listed, more)) in &by_code {
+        assert!(*listed <= mieru::diag::MAX_SAME, "{code}: {listed}");
+        if *more > 0 {
+            assert_eq!(*listed, mieru::diag::MAX_SAME, "{code}");
+            assert!(human.contains(&format!("ほかに {more} 件")), "{code}");
+            assert!(human.contains(&format!("{more} more of the same kind")));
+        }
+    }
+    let counted: usize = by_code.values().map(|(l, m)| l + m).sum();
+    let every = mieru::load::parse_every_kind(text.as_bytes());
+    // The loader parses the file as each of the four kinds.
+    let per_kind = every.error_count() / 4;
+    assert_eq!(counted, per_kind, "every error is counted");
+    assert!(per_kind > 100_000, "{per_kind}");
+    let total: usize = json
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["severity"] == "error")
+        .map(|v| v["more"].as_u64().unwrap_or(1) as usize)
+        .sum();
+    assert!(human.contains(&format!("エラー {total} 件")), "{human}");
+}

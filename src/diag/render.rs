@@ -20,7 +20,7 @@ impl Diagnostics {
             match format {
                 MessageFormat::Human => out.push_str(&human(d)),
                 MessageFormat::Json => {
-                    out.push_str(&serde_json::to_string(d).unwrap_or_default());
+                    out.push_str(&json_line(d));
                 }
                 MessageFormat::Github => out.push_str(&github(d)),
             }
@@ -103,6 +103,29 @@ fn snippet(loc: &super::Location) -> (String, std::ops::Range<usize>) {
     (out, new_start..new_end)
 }
 
+/// One diagnostic as a JSON line. serde_json escapes C0 control
+/// characters; DEL, C1 codes and bidirectional overrides are escaped too
+/// (`\u202e`), so that the line prints safely and parses to the same text.
+fn json_line(d: &Diagnostic) -> String {
+    let raw = serde_json::to_string(d).unwrap_or_default();
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A character that must not reach a terminal as it is: a control
+/// character, or one that reorders the text after it.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `s` with every control character shown as a visible symbol.
 pub(crate) fn printable(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -121,9 +144,7 @@ fn push_printable(out: &mut String, c: char) {
         '\t' => out.push(c),
         '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
         '\u{7f}' => out.push('\u{2421}'),
-        c if c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-        {
+        c if is_unsafe(c) => {
             out.push_str(&format!("<U+{:04X}>", c as u32));
         }
         c => out.push(c),
@@ -157,10 +178,20 @@ fn github(d: &Diagnostic) -> String {
     format!("::{kind} {}::{}", props.join(","), escape_data(&message))
 }
 
+/// GitHub's escapes for a workflow command's message (`%25`, `%0D`,
+/// `%0A`); every other control character (ESC, BEL…) is shown as a visible
+/// symbol, never passed through to the CI log.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => push_printable(&mut out, c),
+        }
+    }
+    out
 }
 
 fn escape_property(s: &str) -> String {
@@ -209,6 +240,45 @@ mod tests {
         );
         assert!(out.contains("%0Ahelp: did you mean"), "{out}");
         assert_eq!(out.lines().count(), 1);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_or_the_ci_log() {
+        let text = "key\u{1b}[2J\u{7}\u{202e} = 1\n";
+        let d: Diagnostics = [Diagnostic::error(
+            "E004",
+            "不明なキー `key\u{1b}[2J\u{7}` です",
+            "unknown key `key\u{1b}[2J\u{7}\u{202e}`",
+        )
+        .at(Location::at(Path::new("content/a\u{1b}.toml"), text, 0..9))
+        .help("100% sure\r\u{1b}]0;title\u{7}")]
+        .into_iter()
+        .collect();
+        for f in [
+            MessageFormat::Human,
+            MessageFormat::Github,
+            MessageFormat::Json,
+        ] {
+            let out = d.render(f);
+            let bad: Vec<char> = out
+                .chars()
+                .filter(|c| (c.is_control() && *c != '\n') || *c == '\u{202e}')
+                .collect();
+            assert!(bad.is_empty(), "{f:?}: {bad:?} in {out:?}");
+        }
+        let gh = d.render(MessageFormat::Github);
+        assert!(gh.contains("100%25 sure%0D␛]0;title␇"), "{gh}");
+        assert!(gh.contains("file=content/a␛.toml,"), "{gh}");
+        assert_eq!(gh.lines().count(), 1);
+        let human = d.render(MessageFormat::Human);
+        assert!(human.contains("key␛[2J␇<U+202E>"), "{human}");
+        let json = d.render(MessageFormat::Json);
+        assert!(
+            json.contains("\\u001b") && json.contains("\\u202e"),
+            "{json}"
+        );
+        let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+        assert!(v["message_en"].as_str().unwrap().ends_with("\u{202e}`"));
     }
 
     #[test]
