@@ -100,6 +100,7 @@ impl Theme {
         tera.autoescape_on(vec![".html"]);
         let tdir = dir.join("templates");
         let mut sources = Vec::new();
+        let mut unreadable: Vec<String> = Vec::new();
         for entry in walkdir::WalkDir::new(&tdir)
             .sort_by_file_name()
             .into_iter()
@@ -112,18 +113,30 @@ impl Theme {
             let name = rel.to_string_lossy().replace('\\', "/");
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => sources.push((name, text)),
-                Err(e) => diags.push(
-                    Diagnostic::error(
-                        "E061",
-                        "テンプレートを読めません",
-                        format!("cannot read template: {e}"),
-                    )
-                    .at(Location::file(&rel_dir.join("templates").join(rel))),
-                ),
+                Err(e) => {
+                    // Not missing: there, but unreadable (E060 is not added).
+                    let (ja, en) = if e.kind() == std::io::ErrorKind::InvalidData {
+                        (
+                            "テンプレートの文字コードが UTF-8 ではありません",
+                            "the template is not valid UTF-8".to_string(),
+                        )
+                    } else {
+                        (
+                            "テンプレートを読めません",
+                            format!("cannot read template: {e}"),
+                        )
+                    };
+                    diags.push(
+                        Diagnostic::error("E061", ja, en)
+                            .at(Location::file(&rel_dir.join("templates").join(rel)))
+                            .help("UTF-8 で保存し直してください / save it again as UTF-8"),
+                    );
+                    unreadable.push(name);
+                }
             }
         }
         for t in TEMPLATES {
-            if !sources.iter().any(|(n, _)| n == t) {
+            if !sources.iter().any(|(n, _)| n == t) && !unreadable.iter().any(|n| n == t) {
                 diags.push(
                     Diagnostic::error(
                         "E060",
@@ -805,8 +818,48 @@ fn page<T: serde::Serialize>(
                 &theme_rel(theme).join("templates").join(template),
             )));
         }
+        if let Some(at) = render_error_place(theme, &d.message_en) {
+            d.location = Some(Box::new(at));
+        }
         d
     })
+}
+
+/// Where in its template a render error is. Tera tells no line for these,
+/// only the name it could not resolve (`Variable `x.y` not found`, a
+/// function, filter or test) and the template being rendered: the first
+/// place that name is used in that template, inside `{{ }}` or `{% %}`.
+fn render_error_place(theme: &Theme, msg: &str) -> Option<Location> {
+    let name = ["Variable `", "Function `", "Filter `", "Test `"]
+        .iter()
+        .filter_map(|k| msg.split_once(k))
+        .map(|(_, rest)| rest.split('`').next().unwrap_or(""))
+        .find(|n| !n.is_empty())?;
+    // The innermost template: the last one named.
+    let template = msg
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| t.ends_with(".html") && !t.split('/').any(|p| p == ".."))
+        .last()?;
+    let text = std::fs::read_to_string(theme.dir.join("templates").join(template)).ok()?;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let at = from + i;
+        let before = &text[..at];
+        let open = before.rfind("{{").max(before.rfind("{%"));
+        let close = before.rfind("}}").max(before.rfind("%}"));
+        let ident =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let whole =
+            !ident(before.chars().next_back()) && !ident(text[at + name.len()..].chars().next());
+        if whole && open.is_some() && open > close {
+            let path = theme_rel(theme).join("templates").join(template);
+            return Some(Location::at(&path, &text, at..at + name.len()));
+        }
+        from = at + name.len();
+    }
+    None
 }
 
 fn theme_rel(theme: &Theme) -> PathBuf {
