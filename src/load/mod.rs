@@ -583,6 +583,21 @@ pub fn parse_every_kind(bytes: &[u8]) -> Diagnostics {
     diags
 }
 
+/// The body of the fuzz target (`fuzz/fuzz_targets/load.rs`) and of the
+/// stable fuzzing loop (`tests/fuzz_load.rs`): any bytes as a content file,
+/// parsed as every kind, and the diagnostics rendered in every format.
+/// Must never panic.
+pub fn fuzz_one(bytes: &[u8]) {
+    let diags = parse_every_kind(bytes);
+    for format in [
+        crate::diag::MessageFormat::Human,
+        crate::diag::MessageFormat::Json,
+        crate::diag::MessageFormat::Github,
+    ] {
+        let _ = diags.clone().sorted().render(format);
+    }
+}
+
 /// Parses a file into `T`, turning TOML and schema errors into diagnostics.
 ///
 /// Every syntax error of the file is reported (the parser recovers). Serde
