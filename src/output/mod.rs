@@ -265,7 +265,8 @@ pub struct Staging {
     root: PathBuf,
     out: PathBuf,
     dir: PathBuf,
-    lock: Lock,
+    /// Held until the build ends: dropped (the lock file removed) with the staging.
+    _lock: Lock,
     force: bool,
     files: std::sync::atomic::AtomicUsize,
     bytes: std::sync::atomic::AtomicU64,
@@ -296,7 +297,7 @@ impl Staging {
             root: root.to_path_buf(),
             out,
             dir,
-            lock,
+            _lock: lock,
             force,
             files: Default::default(),
             bytes: Default::default(),
@@ -438,13 +439,12 @@ impl Staging {
 impl Drop for Staging {
     /// A build that stops early — an error, or a panic in a render job —
     /// leaves no staging folder behind. After a commit the folder has been
-    /// renamed into place and there is nothing left to remove. The lock is
-    /// released after this (a field dropped after the body).
+    /// renamed into place and there is nothing left to remove. The lock,
+    /// a field, is released after this body has run.
     fn drop(&mut self) {
         if fs::symlink_metadata(&self.dir).is_ok() {
             let _ = fs::remove_dir_all(&self.dir);
         }
-        let _ = &self.lock;
     }
 }
 
