@@ -385,6 +385,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut lap = Instant::now();
     let written = staging.commit().map_err(BuildError::Output)?;
     timings.lap("swap", &mut lap);
+    let mut warnings = rendered.warnings;
+    if let Some(e) = written.leftover {
+        // The new site is in place; only the old copy is left over.
+        warnings.push(
+            Diagnostic::warning("W010", e.message_ja, e.message_en)
+                .at(Location::file(&e.path))
+                .help("次回の生成時に削除します。消せない理由（権限・属性）を確かめてください / the next build removes it; check why it cannot be removed (permissions, attributes)"),
+        );
+    }
     Ok(BuildReport {
         pages,
         charts,
@@ -392,7 +401,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         bytes: written.bytes,
         elapsed: start.elapsed(),
         output: out,
-        warnings: rendered.warnings,
+        warnings,
         timings,
     })
 }

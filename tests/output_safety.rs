@@ -220,3 +220,188 @@ fn the_same_input_gives_the_same_bytes_without_timestamps() {
     build(site.path(), &a, false).unwrap_or_else(|_| panic!("again"));
     assert!(snapshot(&a) == sa);
 }
+
+fn cli_build(root: &Path, out: &Path, force: bool) -> (i32, String) {
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    if force {
+        args.push("--force");
+    }
+    cli(&args)
+}
+
+#[test]
+fn a_site_builds_through_a_symlinked_root() {
+    let site = site();
+    let parent = tempfile::tempdir().unwrap();
+    let link = parent.path().join("site-link");
+    std::os::unix::fs::symlink(site.path(), &link).unwrap();
+    let (code, err) = cli_build(&link, &link.join("output"), false);
+    assert_eq!(code, 0, "{err}");
+    assert!(site.path().join("output/index.html").is_file());
+    // And again, now over its own output.
+    let (code, err) = cli_build(&link, &link.join("output"), false);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// Output folders that reach the site's sources through symbolic links —
+/// a root given as a link, a link inside the root, content/ or a theme
+/// linked from elsewhere — are refused like the plain paths, with --force
+/// too, and nothing of the site is touched.
+#[test]
+fn output_folders_reached_through_links_are_refused_with_content_untouched() {
+    let site = site();
+    let real = site.path().to_path_buf();
+    let parent = tempfile::tempdir().unwrap();
+    let link = parent.path().join("root-link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    std::os::unix::fs::symlink(real.join("content"), real.join("c")).unwrap();
+    std::os::unix::fs::symlink(real.join("themes/default"), real.join("t")).unwrap();
+    let before = snapshot(&real);
+    let cases: Vec<(PathBuf, PathBuf)> = vec![
+        (link.clone(), real.clone()),
+        (link.clone(), real.join("themes")),
+        (link.clone(), real.join("content")),
+        (link.clone(), real.join("content/site")),
+        (link.clone(), real.join(".")),
+        (real.clone(), link.join("content/new")),
+        (real.clone(), link.join("themes/default/static/x")),
+        (real.clone(), real.join("c/site")),
+        (real.clone(), real.join("c/programs")),
+        (real.clone(), real.join("t/static")),
+        (real.clone(), real.join("t/../content/x")),
+        (real.clone(), link.join("output/../../root-link")),
+        (link.clone(), link.join("src")),
+        (real.clone(), real.join("output/../content")),
+    ];
+    for (root, out) in &cases {
+        for force in [false, true] {
+            let why = refused(root, out, force);
+            assert!(why.contains(" / "), "bilingual: {why}");
+            let (code, err) = cli_build(root, out, force);
+            assert_eq!(code, 2, "{} → {}: {err}", root.display(), out.display());
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+    assert!(snapshot(&real) == before, "nothing in the site was touched");
+    assert!(real.join("content/site.toml").is_file());
+    assert!(real.join("themes/default/templates").is_dir());
+}
+
+/// content/ and a theme may be links to folders elsewhere: the output may
+/// not be, hold or lie inside those folders either.
+#[test]
+fn linked_content_and_themes_are_protected_where_they_really_are() {
+    let site = site();
+    let root = site.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let data = elsewhere.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::rename(root.join("content"), data.join("content")).unwrap();
+    std::os::unix::fs::symlink(data.join("content"), root.join("content")).unwrap();
+    std::fs::rename(root.join("themes/default"), data.join("theme")).unwrap();
+    std::os::unix::fs::symlink(data.join("theme"), root.join("themes/default")).unwrap();
+    let before = snapshot(elsewhere.path());
+    for out in [
+        data.clone(),
+        elsewhere.path().to_path_buf(),
+        data.join("content/x"),
+        data.join("theme"),
+        data.join("theme/static/out"),
+    ] {
+        let why = refused(root, &out, true);
+        assert!(why.contains("refusing"), "{why}");
+    }
+    assert!(snapshot(elsewhere.path()) == before);
+    // A sibling of the linked folders is fine.
+    let out = data.join("www");
+    build(root, &out, false).unwrap_or_else(|_| panic!("sibling output"));
+    assert!(out.join("index.html").is_file());
+}
+
+/// A build killed with SIGKILL leaves its staging folder (and, during the
+/// swap, the old output) beside the output: the next build removes those
+/// of processes that are gone and keeps those of a build still running.
+#[test]
+fn leftovers_of_dead_builds_are_removed_and_those_of_live_ones_kept() {
+    let site = site();
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("out");
+    // No process has a PID this large (the kernel's limit is 2^22).
+    let dead = 999_999_999u32;
+    let dead_new = parent.path().join(format!(".out.mieru-new-{dead}-0"));
+    let dead_old = parent.path().join(format!(".out.mieru-old-{dead}"));
+    let dead_old2 = parent.path().join(format!(".out.mieru-old-{dead}-3"));
+    // PID 1 always runs.
+    let live_new = parent.path().join(".out.mieru-new-1-0");
+    let other = parent.path().join(".other.mieru-new-999999999-0");
+    let not_ours = parent.path().join(".out.mieru-new-x-0");
+    for d in [
+        &dead_new, &dead_old, &dead_old2, &live_new, &other, &not_ours,
+    ] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::write(d.join("index.html"), "half written").unwrap();
+    }
+    let (code, err) = cli_build(site.path(), &out, false);
+    assert_eq!(code, 0, "{err}");
+    for d in [&dead_new, &dead_old, &dead_old2] {
+        assert!(!d.exists(), "{} is removed", d.display());
+    }
+    for d in [&live_new, &other, &not_ours] {
+        assert!(d.join("index.html").is_file(), "{} is kept", d.display());
+    }
+    assert!(out.join(mieru::output::MARKER).is_file());
+    assert!(!parent.path().join(".out.mieru-lock").exists());
+}
+
+/// A build killed between the two renames of its swap leaves no output but
+/// the previous one aside: the next build puts it back first, so a failed
+/// build still leaves the previous site served.
+#[test]
+fn an_output_left_aside_by_a_killed_swap_is_put_back() {
+    let site = site();
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("out");
+    build(site.path(), &out, false).unwrap_or_else(|_| panic!("first build"));
+    let before = snapshot(&out);
+    let aside = parent.path().join(".out.mieru-old-999999999-0");
+    std::fs::rename(&out, &aside).unwrap();
+    // The next build fails on its content.
+    std::fs::write(site.path().join("content/site.toml"), "city = \n").unwrap();
+    let (code, err) = cli_build(site.path(), &out, false);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        snapshot(&out) == before,
+        "the previous site is served again"
+    );
+    assert!(!aside.exists());
+}
+
+#[test]
+fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
+    let site = site();
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("out");
+    build(site.path(), &out, false).unwrap_or_else(|_| panic!("first build"));
+    let before = snapshot(&out);
+    let lock = parent.path().join(".out.mieru-lock");
+    // A build of process 1 (which always runs) holds the lock.
+    std::fs::write(&lock, "1 0\n").unwrap();
+    let why = refused(site.path(), &out, true);
+    assert!(why.contains("another build"), "{why}");
+    let (code, err) = cli_build(site.path(), &out, false);
+    assert_eq!(code, 2, "{err}");
+    assert!(snapshot(&out) == before);
+    assert_eq!(std::fs::read_to_string(&lock).unwrap(), "1 0\n");
+    // The lock of a process that is gone is taken over.
+    std::fs::write(&lock, "999999999 0\n").unwrap();
+    let (code, err) = cli_build(site.path(), &out, false);
+    assert_eq!(code, 0, "{err}");
+    assert!(!lock.exists());
+}

@@ -329,3 +329,151 @@ fn bom_crlf_and_full_width_spaces_are_accepted_as_they_are() {
         "full-width spaces kept"
     );
 }
+
+/// Stray carriage returns at the end of a file (the three bytes `b\r\r`,
+/// or a line `\r\r` after a good one) once made the renderer of the
+/// diagnostics panic and print nothing.
+#[test]
+fn stray_carriage_returns_are_reported_not_a_panic() {
+    for bytes in [
+        &b"b\r\r"[..],
+        b"fiscal_year = 2020\n\r\r",
+        b"\r",
+        b"a = 1\r\rb = 2\r",
+        b"\ra = \"\r\"",
+    ] {
+        let d = mieru::load::parse_every_kind(bytes);
+        assert!(d.has_errors(), "{bytes:?}");
+        assert_well_formed(&d, bytes.len());
+        let human = d.render(mieru::diag::MessageFormat::Human);
+        assert!(human.contains("error[E00"), "{bytes:?}: {human}");
+        assert!(
+            !human.contains('\r'),
+            "a lone CR is not printed raw: {human:?}"
+        );
+    }
+}
+
+/// Any span over any text — past the end, inside a character, reversed, on
+/// lone CRs and control characters — renders in every format.
+#[test]
+fn diagnostics_render_for_any_span_over_any_text() {
+    use mieru::diag::{Diagnostic, Location, MessageFormat};
+    let text = proptest::collection::vec(
+        prop_oneof![
+            Just("\r".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\u{1b}[31m".to_string()),
+            Just("\t".to_string()),
+            Just("名前".to_string()),
+            Just("👨‍👩‍👧".to_string()),
+            "\\PC{0,5}",
+            any::<char>().prop_map(String::from),
+        ],
+        0..20,
+    )
+    .prop_map(|v| v.concat());
+    let strategy = (
+        text,
+        0..64usize,
+        0..64usize,
+        any::<usize>(),
+        0..4usize,
+        "\\PC{0,8}",
+    );
+    let mut runner = TestRunner::new(Config::with_cases(cases(512)));
+    runner
+        .run(&strategy, |(text, a, b, wild, line, msg)| {
+            let path = Path::new("content/x.toml");
+            let mut locs = vec![
+                Location::at(path, &text, a..b),
+                Location::at(path, &text, b..a),
+                Location::at(path, &text, wild..wild),
+                Location::at_line(path, line, a, &text),
+                Location::file(path),
+            ];
+            // The fields are public: a location put together by hand.
+            let mut odd = Location::at(path, &text, a..b);
+            odd.line_start = wild % 70;
+            odd.span = b..a.max(wild % 70);
+            odd.line = line;
+            locs.push(odd);
+            for loc in locs {
+                let d: mieru::diag::Diagnostics = [Diagnostic::error("E001", msg.clone(), &text)
+                    .at(loc)
+                    .help(format!("{msg}\r{text}"))]
+                .into_iter()
+                .collect();
+                for f in [
+                    MessageFormat::Human,
+                    MessageFormat::Json,
+                    MessageFormat::Github,
+                ] {
+                    let _ = d.render(f);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// 50,000 broken lines once printed every one of their 150,000 errors
+/// (39 MB). Past 20 of one code in one file, one line sums up the rest, and
+/// the totals still count every problem.
+#[test]
+fn a_file_of_50000_broken_lines_prints_a_short_summary() {
+    let site = scratch_site();
+    let rel = Path::new("content/programs/teiju-jiritsuken/2020.toml");
+    let text = format!("fiscal_year = 2020\n{}", "= = =\n".repeat(50_000));
+    std::fs::write(site.path().join(rel), &text).unwrap();
+    let run = |format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mieru"))
+            .args(["check", "--message-format", format, "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let human = run("human");
+    assert!(human.len() < 64 * 1024, "{} bytes", human.len());
+    let json = run("json");
+    let items: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["location"]["path"] == rel.to_str().unwrap())
+        .collect();
+    let mut by_code: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for v in &items {
+        let e = by_code
+            .entry(v["code"].as_str().unwrap().to_string())
+            .or_default();
+        match v["more"].as_u64() {
+            Some(more) => e.1 += more as usize,
+            None => e.0 += 1,
+        }
+    }
+    assert!(by_code.contains_key("E001"), "{by_code:?}");
+    for (code, (listed, more)) in &by_code {
+        assert!(*listed <= mieru::diag::MAX_SAME, "{code}: {listed}");
+        if *more > 0 {
+            assert_eq!(*listed, mieru::diag::MAX_SAME, "{code}");
+            assert!(human.contains(&format!("ほかに {more} 件")), "{code}");
+            assert!(human.contains(&format!("{more} more of the same kind")));
+        }
+    }
+    let counted: usize = by_code.values().map(|(l, m)| l + m).sum();
+    let every = mieru::load::parse_every_kind(text.as_bytes());
+    // The loader parses the file as each of the four kinds.
+    let per_kind = every.error_count() / 4;
+    assert_eq!(counted, per_kind, "every error is counted");
+    assert!(per_kind > 100_000, "{per_kind}");
+    let total: usize = json
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["severity"] == "error")
+        .map(|v| v["more"].as_u64().unwrap_or(1) as usize)
+        .sum();
+    assert!(human.contains(&format!("エラー {total} 件")), "{human}");
+}

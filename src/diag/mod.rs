@@ -51,13 +51,41 @@ impl Location {
     /// A location for `span` (byte offsets) inside `text`, the file's content.
     pub fn at(path: &Path, text: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));
-        let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[..start].matches('\n').count() + 1;
+        Self::at_line_start(path, text, span, line, line_start)
+    }
+
+    /// [`Location::at`] with the byte offsets of the starts of the lines of
+    /// `text` known (`line_starts[0] == 0`).
+    pub fn at_line_index(
+        path: &Path,
+        text: &str,
+        line_starts: &[usize],
+        span: Range<usize>,
+    ) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line = line_starts.partition_point(|&s| s <= start).max(1);
+        let line_start = line_starts.get(line - 1).copied().unwrap_or(0).min(start);
+        Self::at_line_start(path, text, span, line, line_start)
+    }
+
+    fn at_line_start(
+        path: &Path,
+        text: &str,
+        span: Range<usize>,
+        line: usize,
+        line_start: usize,
+    ) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let col = text[line_start..start].chars().count() + 1;
-        let source_line = text[line_start..line_end]
-            .trim_end_matches('\r')
+        // One CR of a CRLF line end; a stray CR before it stays (and is shown).
+        let line_text = &text[line_start..line_end];
+        let source_line = line_text
+            .strip_suffix('\r')
+            .unwrap_or(line_text)
             .to_string();
         Location {
             path: path.to_path_buf(),
@@ -113,6 +141,10 @@ pub struct Diagnostic {
     pub message_en: String,
     pub location: Option<Box<Location>>,
     pub help: Option<String>,
+    /// Set on the one line that sums up problems of this code in this
+    /// file left out past [`MAX_SAME`]: how many it stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<usize>,
 }
 
 impl Diagnostic {
@@ -124,6 +156,7 @@ impl Diagnostic {
             message_en: en.into(),
             location: None,
             help: None,
+            more: None,
         }
     }
 
@@ -183,6 +216,10 @@ pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
+/// At most this many problems of one code are listed per file; the rest
+/// are summed up in one line (50,000 broken lines must not print 40 MB).
+pub const MAX_SAME: usize = 20;
+
 impl Diagnostics {
     pub fn new() -> Self {
         Self::default()
@@ -200,28 +237,77 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// Every error found, including those summed up and not listed.
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.count(Severity::Error)
     }
 
+    /// Every warning found, including those summed up and not listed.
     pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
         self.items
             .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+            .filter(|d| d.severity == severity)
+            .map(|d| d.more.unwrap_or(1))
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    /// Sorted by file, position and code; identical diagnostics appear once.
+    /// Sorted by file, position and code; identical diagnostics appear
+    /// once. Past [`MAX_SAME`] problems of one code in one file, the rest
+    /// are replaced by one summary at the place of the first left out
+    /// (counted still by [`Diagnostics::error_count`]).
     pub fn sorted(mut self) -> Self {
         self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.items.dedup();
+        type Key = (Option<PathBuf>, &'static str);
+        let mut seen: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        for d in self.items.iter().filter(|d| d.more.is_none()) {
+            let key = (d.location.as_ref().map(|l| l.path.clone()), d.code);
+            *seen.entry(key).or_default() += 1;
+        }
+        if seen.values().all(|n| *n <= MAX_SAME) {
+            return self;
+        }
+        let mut shown: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        let mut kept = Vec::with_capacity(self.items.len());
+        for d in std::mem::take(&mut self.items) {
+            if d.more.is_some() {
+                kept.push(d);
+                continue;
+            }
+            let key = (d.location.as_ref().map(|l| l.path.clone()), d.code);
+            let n = shown.entry(key.clone()).or_default();
+            *n += 1;
+            if *n <= MAX_SAME {
+                kept.push(d);
+                continue;
+            }
+            if *n == MAX_SAME + 1 {
+                let more = seen[&key] - MAX_SAME;
+                kept.push(Diagnostic {
+                    message_ja: format!(
+                        "同じ種類の問題がこのファイルにほかに {more} 件あります（最初の {MAX_SAME} 件のみ表示）"
+                    ),
+                    message_en: format!(
+                        "{more} more of the same kind in this file (only the first {MAX_SAME} are listed)"
+                    ),
+                    help: Some(
+                        "上の問題を直してから、もう一度確認してください / fix the ones above, then check again"
+                            .into(),
+                    ),
+                    more: Some(more),
+                    ..d
+                });
+            }
+        }
+        self.items = kept;
         self
     }
 
@@ -296,6 +382,73 @@ mod tests {
         let loc = Location::at(Path::new("f.toml"), text, start..start + 3);
         assert_eq!((loc.line, loc.col), (2, 6));
         assert_eq!(loc.source_line, "名前 = \"x\"");
+    }
+
+    #[test]
+    fn a_line_index_locates_as_a_scan_does() {
+        let text = "a = 1\n名前 = \"x\"\r\n\nb\r\r = 2\n末";
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for a in 0..text.len() + 3 {
+            for b in [a, a + 1, a + 4, 0] {
+                let p = Path::new("f");
+                assert_eq!(
+                    Location::at_line_index(p, text, &starts, a..b),
+                    Location::at(p, text, a..b),
+                    "{a}..{b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn past_twenty_of_one_code_in_one_file_one_line_sums_up_the_rest() {
+        let text = "x\n".repeat(100);
+        let mut d: Diagnostics = (0..100)
+            .map(|i| {
+                Diagnostic::error("E001", "誤り", "bad").at(Location::at(
+                    Path::new("a.toml"),
+                    &text,
+                    i * 2..i * 2 + 1,
+                ))
+            })
+            .collect();
+        d.push(Diagnostic::error("E004", "別", "other").at(Location::at(
+            Path::new("a.toml"),
+            &text,
+            190..191,
+        )));
+        d.push(
+            Diagnostic::error("E001", "別のファイル", "other file")
+                .at(Location::file(Path::new("b.toml"))),
+        );
+        let d = d.sorted();
+        assert_eq!(d.error_count(), 102);
+        let a: Vec<_> = d
+            .iter()
+            .filter(|x| {
+                x.code == "E001" && x.location.as_ref().unwrap().path == Path::new("a.toml")
+            })
+            .collect();
+        assert_eq!(a.len(), MAX_SAME + 1);
+        let summary = a[MAX_SAME];
+        assert_eq!(summary.more, Some(80));
+        assert!(
+            summary.message_ja.contains("ほかに 80 件"),
+            "{}",
+            summary.message_ja
+        );
+        assert!(summary.message_en.contains("80 more of the same kind"));
+        assert_eq!(
+            summary.location.as_ref().unwrap().line,
+            21,
+            "at the first one left out"
+        );
+        assert_eq!(d.iter().filter(|x| x.code == "E004").count(), 1);
+        // Sorting again changes nothing.
+        let again = d.clone().sorted();
+        assert_eq!(again, d);
     }
 
     #[test]

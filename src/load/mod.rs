@@ -28,6 +28,10 @@ pub struct SourceFile {
     text: String,
     /// Where to read the text again once it has been released.
     released: Option<Released>,
+    /// Byte offsets of the starts of lines, made on the first location
+    /// asked for: a file with 150,000 syntax errors is located in linear
+    /// time, not quadratic.
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 #[derive(Debug)]
@@ -44,6 +48,7 @@ impl SourceFile {
             path,
             text,
             released: None,
+            lines: std::sync::OnceLock::new(),
         }
     }
 
@@ -51,6 +56,7 @@ impl SourceFile {
     fn release(&mut self, full_path: PathBuf) {
         let len = self.text.len();
         self.text = String::new();
+        self.lines = std::sync::OnceLock::new();
         self.released = Some(Released { full_path, len });
     }
 
@@ -66,6 +72,14 @@ impl SourceFile {
     }
 
     pub fn locate(&self, span: std::ops::Range<usize>) -> Location {
+        if self.released.is_none() {
+            let lines = self.lines.get_or_init(|| {
+                std::iter::once(0)
+                    .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect()
+            });
+            return Location::at_line_index(&self.path, &self.text, lines, span);
+        }
         match self.text() {
             Some(text) => Location::at(&self.path, &text, span),
             None => self.whole(),
@@ -244,13 +258,12 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     }
     out.policies.sort_by(|a, b| a.slug.cmp(&b.slug));
     out.programs = program_dirs;
-    let report = out
-        .site
-        .as_ref()
-        .and_then(|s| s.data.accessibility.as_ref())
-        .and_then(|a| a.report.as_deref());
-    if let Some(rel) = report {
-        out.accessibility_report = crate::model::accessibility::read_report(root, rel, diags);
+    let report = out.site.as_ref().and_then(|s| {
+        let rel = s.data.accessibility.as_ref()?.report.as_deref()?;
+        Some((rel, s.file.locate_key(&["accessibility", "report"])))
+    });
+    if let Some((rel, at)) = report {
+        out.accessibility_report = crate::model::accessibility::read_report(root, rel, at, diags);
     }
     out
 }
@@ -263,6 +276,7 @@ fn discover(
 ) -> (Vec<(PathBuf, Role)>, Vec<LoadedProgram>) {
     let mut files = Vec::new();
     let mut programs = Vec::new();
+    let root_real = crate::output::resolve(root);
     let walker = walkdir::WalkDir::new(content)
         .follow_links(false)
         .sort_by_file_name();
@@ -287,7 +301,29 @@ fn discover(
             .iter()
             .map(|s| s.to_string_lossy().into_owned())
             .collect();
-        let is_dir = entry.file_type().is_dir();
+        let kind = entry.file_type();
+        if entry.depth() > 0 {
+            if let Some(d) = not_plain(&root_real, entry.path(), &relpath, kind) {
+                diags.push(d);
+                continue;
+            }
+        }
+        let is_dir = kind.is_dir();
+        if !is_dir && matches!(parts.as_slice(), [p] if p == "programs" || p == "policies") {
+            diags.push(
+                Diagnostic::error(
+                    "E074",
+                    format!("content/{} がフォルダではありません", parts[0]),
+                    format!("content/{} is not a folder", parts[0]),
+                )
+                .at(Location::file(&relpath))
+                .help(format!(
+                    "content/{0}/ はフォルダにして、その中に置いてください / make content/{0}/ a folder and put the files in it",
+                    parts[0]
+                )),
+            );
+            continue;
+        }
         if is_dir {
             if parts.len() == 2 && parts[0] == "programs" {
                 programs.push(LoadedProgram {
@@ -300,6 +336,18 @@ fn discover(
             continue;
         }
         let name = parts.last().cloned().unwrap_or_default();
+        if !name.starts_with('.') && !name.ends_with(".toml") && looks_like_toml(&name) {
+            diags.push(
+                Diagnostic::warning(
+                    "W011",
+                    format!("`{name}` は拡張子が .toml ではないため読み込みません"),
+                    format!("`{name}` is not read: its name does not end in `.toml`"),
+                )
+                .at(Location::file(&relpath))
+                .help("読み込むなら名前を小文字の `….toml` にしてください（例：2022.toml）/ to have it read, rename it to end in lower-case `.toml` (e.g. 2022.toml)"),
+            );
+            continue;
+        }
         if name.starts_with('.') || !name.ends_with(".toml") {
             // README, .gitkeep and the like are the staff's own business.
             continue;
@@ -312,7 +360,7 @@ fn discover(
             .as_slice()
         {
             ["site.toml"] => Some(Role::Site),
-            ["policies", _] => Some(Role::Policy(stem)),
+            ["policies", _] => Some(Role::Policy(stem.clone())),
             ["programs", slug, "program.toml"] => Some(Role::Program(slug.to_string())),
             ["programs", slug, _]
                 if stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()) =>
@@ -323,22 +371,127 @@ fn discover(
         };
         match role {
             Some(role) => files.push((relpath, role)),
-            None => diags.push(
-                Diagnostic::error(
-                    "E010",
-                    "このファイルの置き場所が想定外です",
-                    "unexpected file in content/",
-                )
-                .at(Location::file(&relpath))
-                .help(
+            None => {
+                let trimmed = stem.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                let help = if trimmed != stem {
+                    format!(
+                        "ファイル名に空白があります：`{trimmed}.toml` にしてください / the file name has spaces in it: rename it `{trimmed}.toml`"
+                    )
+                } else {
                     "content/ に置けるのは site.toml、policies/<名前>.toml、programs/<名前>/program.toml、\
                      programs/<名前>/<西暦>.toml（例：2021.toml）です。移動するか削除してください / content/ holds site.toml, \
-                     policies/<slug>.toml, programs/<slug>/program.toml and programs/<slug>/<year>.toml (e.g. 2021.toml)",
-                ),
-            ),
+                     policies/<slug>.toml, programs/<slug>/program.toml and programs/<slug>/<year>.toml (e.g. 2021.toml)"
+                        .to_string()
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "E010",
+                        "このファイルの置き場所が想定外です",
+                        "unexpected file in content/",
+                    )
+                    .at(Location::file(&relpath))
+                    .help(help),
+                )
+            }
         }
     }
     (files, programs)
+}
+
+/// A name meant as a content file that will not be read as one:
+/// `2022.TOML`, `2022.toml.txt`, `2022.toml ` (a trailing space).
+fn looks_like_toml(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.trim_end().ends_with(".toml") || lower.contains(".toml.")
+}
+
+/// Why an entry of content/ is not read as a plain file or folder: a
+/// symbolic link leading out of the site root (or nowhere), a link to a
+/// folder (not followed), or something other than a file or folder (a
+/// FIFO, a socket, a device: reading it could hang or never end). A link
+/// to a file inside the root is read as that file.
+fn not_plain(
+    root_real: &Path,
+    full: &Path,
+    relpath: &Path,
+    kind: std::fs::FileType,
+) -> Option<Diagnostic> {
+    let special = |what: &str| {
+        Diagnostic::error(
+            "E072",
+            format!("通常のファイルではないため読み込みません（{what}）"),
+            format!("not a regular file ({what}), not read"),
+        )
+        .at(Location::file(relpath))
+        .help("content/ には通常のファイルとフォルダだけを置いてください / keep only plain files and folders in content/")
+    };
+    if kind.is_symlink() {
+        let target = match std::fs::canonicalize(full) {
+            Ok(t) => t,
+            Err(e) => {
+                return Some(
+                    Diagnostic::error(
+                        "E071",
+                        "シンボリックリンクの先がありません",
+                        format!("the symbolic link leads nowhere: {e}"),
+                    )
+                    .at(Location::file(relpath)),
+                )
+            }
+        };
+        if !target.starts_with(root_real) {
+            return Some(
+                Diagnostic::error(
+                    "E071",
+                    "シンボリックリンクがサイトのフォルダの外を指しているため読み込みません",
+                    format!(
+                        "the symbolic link leads out of the site root, to {}: not followed",
+                        target.display()
+                    ),
+                )
+                .at(Location::file(relpath))
+                .help("リンクではなくファイルそのものを content/ に置いてください / put the file itself in content/, not a link"),
+            );
+        }
+        return match std::fs::metadata(&target) {
+            Ok(m) if m.is_file() => None,
+            Ok(m) if m.is_dir() => Some(
+                Diagnostic::error(
+                    "E073",
+                    "フォルダへのシンボリックリンクは読み込みません",
+                    "a symbolic link to a folder is not followed",
+                )
+                .at(Location::file(relpath))
+                .help("リンクではなくフォルダそのものを置いてください / put the folder itself here, not a link"),
+            ),
+            Ok(m) => Some(special(file_kind(&m.file_type()))),
+            Err(e) => Some(
+                Diagnostic::error("E008", "ファイルを読めません", format!("cannot read: {e}"))
+                    .at(Location::file(relpath)),
+            ),
+        };
+    }
+    (!kind.is_file() && !kind.is_dir()).then(|| special(file_kind(&kind)))
+}
+
+/// What kind of special file this is, in words.
+#[cfg(unix)]
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "FIFO"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "device"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(_: &std::fs::FileType) -> &'static str {
+    "special file"
 }
 
 fn rel(root: &Path, p: &Path) -> PathBuf {
@@ -518,6 +671,21 @@ pub fn parse_every_kind(bytes: &[u8]) -> Diagnostics {
     let _ = parse::<RawProgram>(file.clone(), &mut diags);
     let _ = parse::<RawYear>(file, &mut diags);
     diags
+}
+
+/// The body of the fuzz target (`fuzz/fuzz_targets/load.rs`) and of the
+/// stable fuzzing loop (`tests/fuzz_load.rs`): any bytes as a content file,
+/// parsed as every kind, and the diagnostics rendered in every format.
+/// Must never panic.
+pub fn fuzz_one(bytes: &[u8]) {
+    let diags = parse_every_kind(bytes);
+    for format in [
+        crate::diag::MessageFormat::Human,
+        crate::diag::MessageFormat::Json,
+        crate::diag::MessageFormat::Github,
+    ] {
+        let _ = diags.clone().sorted().render(format);
+    }
 }
 
 /// Parses a file into `T`, turning TOML and schema errors into diagnostics.
@@ -783,6 +951,33 @@ fn missing_key(message: &str) -> String {
         .to_string()
 }
 
+/// The span of the start of the line with the most `.`, `[` and `{`
+/// outside quoted strings: where a too deeply nested key or value is.
+fn deepest_line(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let mut depth = 0;
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '.' | '[' | '{') => depth += 1,
+                _ => {}
+            }
+        }
+        if best.is_none_or(|(d, _)| depth > d) {
+            let indent = line.len() - line.trim_start().len();
+            best = Some((depth, offset + indent));
+        }
+        offset += line.len();
+    }
+    best.map(|(_, at)| at..at + 1)
+}
+
 /// Classifies a toml/serde error into a coded, bilingual diagnostic.
 pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
     let msg = e.message().trim().to_string();
@@ -793,6 +988,21 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
         file.whole()
     };
     let first_line = msg.lines().next().unwrap_or("").to_string();
+    if msg == "recursion limit" || msg.contains("max recursion depth") {
+        // For a dotted key the parser does not say where: the line with
+        // the most dotted key parts or nested brackets is.
+        let loc = match (e.span(), deepest_line(&file.text)) {
+            (None, Some(span)) => file.locate(span),
+            _ => loc,
+        };
+        return Diagnostic::error(
+            "E077",
+            "キーの「.」による区切りや [ ]・{ } の入れ子が深すぎます（80 段まで）",
+            "keys or brackets are nested too deep (at most 80 levels)",
+        )
+        .at(loc)
+        .help("表は [表名] の見出しで分けて書いてください / split the table with [table] headers instead");
+    }
     let d = if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();

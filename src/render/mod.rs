@@ -666,8 +666,48 @@ fn page<T: serde::Serialize>(
                 &theme_rel(theme).join("templates").join(template),
             )));
         }
+        if let Some(at) = render_error_place(theme, &d.message_en) {
+            d.location = Some(Box::new(at));
+        }
         d
     })
+}
+
+/// Where in its template a render error is. Tera tells no line for these,
+/// only the name it could not resolve (`Variable `x.y` not found`, a
+/// function, filter or test) and the template being rendered: the first
+/// place that name is used in that template, inside `{{ }}` or `{% %}`.
+fn render_error_place(theme: &Theme, msg: &str) -> Option<Location> {
+    let name = ["Variable `", "Function `", "Filter `", "Test `"]
+        .iter()
+        .filter_map(|k| msg.split_once(k))
+        .map(|(_, rest)| rest.split('`').next().unwrap_or(""))
+        .find(|n| !n.is_empty())?;
+    // The innermost template: the last one named.
+    let template = msg
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| t.ends_with(".html") && !t.split('/').any(|p| p == ".."))
+        .last()?;
+    let text = std::fs::read_to_string(theme.dir.join("templates").join(template)).ok()?;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let at = from + i;
+        let before = &text[..at];
+        let open = before.rfind("{{").max(before.rfind("{%"));
+        let close = before.rfind("}}").max(before.rfind("%}"));
+        let ident =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let whole =
+            !ident(before.chars().next_back()) && !ident(text[at + name.len()..].chars().next());
+        if whole && open.is_some() && open > close {
+            let path = theme_rel(theme).join("templates").join(template);
+            return Some(Location::at(&path, &text, at..at + name.len()));
+        }
+        from = at + name.len();
+    }
+    None
 }
 
 fn theme_rel(theme: &Theme) -> PathBuf {

@@ -261,29 +261,41 @@ impl Theme {
             tera.register_function(f, forbidden(f));
         }
         let mut sources = Vec::new();
+        // Templates that are there but cannot be read: not also "missing".
+        let mut unreadable = Vec::new();
         for (rel, file) in list(&src, "templates", false, &mut diags) {
             let path = rel_dir.join("templates").join(&rel);
-            let text = file
-                .read()
-                .map_err(|e| e.to_string())
-                .and_then(|b| String::from_utf8(b.into_owned()).map_err(|_| "not UTF-8".into()));
+            let text = match file.read() {
+                Ok(b) => String::from_utf8(b.into_owned()).map_err(|_| {
+                    (
+                        "テンプレートの文字コードが UTF-8 ではありません".to_string(),
+                        "the template is not valid UTF-8".to_string(),
+                        "UTF-8 で保存し直してください / save it again as UTF-8",
+                    )
+                }),
+                Err(e) => Err((
+                    "テンプレートを読めません".to_string(),
+                    format!("cannot read template: {e}"),
+                    "ファイルの権限と中身を確かめてください / check the file's permissions and contents",
+                )),
+            };
             match text {
                 Ok(text) => {
                     forbidden_calls(&path, &text, &mut diags);
                     sources.push((rel, text));
                 }
-                Err(e) => diags.push(
-                    Diagnostic::error(
-                        "E061",
-                        "テンプレートを読めません",
-                        format!("cannot read template: {e}"),
-                    )
-                    .at(Location::file(&path)),
-                ),
+                Err((ja, en, help)) => {
+                    diags.push(
+                        Diagnostic::error("E061", ja, en)
+                            .at(Location::file(&path))
+                            .help(help),
+                    );
+                    unreadable.push(rel);
+                }
             }
         }
         for t in TEMPLATES {
-            if !sources.iter().any(|(n, _)| n == t) {
+            if !sources.iter().any(|(n, _)| n == t) && !unreadable.iter().any(|n| n == t) {
                 diags.push(
                     Diagnostic::error(
                         "E060",
