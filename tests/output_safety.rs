@@ -305,15 +305,17 @@ fn linked_content_and_themes_are_protected_where_they_really_are() {
     std::fs::create_dir(&data).unwrap();
     std::fs::rename(root.join("content"), data.join("content")).unwrap();
     std::os::unix::fs::symlink(data.join("content"), root.join("content")).unwrap();
-    std::fs::rename(root.join("themes/default"), data.join("theme")).unwrap();
-    std::os::unix::fs::symlink(data.join("theme"), root.join("themes/default")).unwrap();
+    // A theme linked out of the site is refused by the theme loader (E120);
+    // a theme linked inside the site is protected where it really is.
+    std::fs::rename(root.join("themes/default"), root.join("theme-src")).unwrap();
+    std::os::unix::fs::symlink(root.join("theme-src"), root.join("themes/default")).unwrap();
     let before = snapshot(elsewhere.path());
     for out in [
         data.clone(),
         elsewhere.path().to_path_buf(),
         data.join("content/x"),
-        data.join("theme"),
-        data.join("theme/static/out"),
+        root.join("theme-src"),
+        root.join("theme-src/static/out"),
     ] {
         let why = refused(root, &out, true);
         assert!(why.contains("refusing"), "{why}");
