@@ -59,6 +59,17 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// 編集しながらブラウザで確認します（保存するたびに再生成） / preview the site while editing, rebuilt on every change
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port on 127.0.0.1 (0: any free port)
+        #[arg(long, default_value_t = mieru::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Open the preview in the browser
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -136,6 +147,13 @@ fn main() -> ExitCode {
         } => match check_only(&root, message_format, deny_warnings) {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
+        },
+        Command::Serve { root, port, open } => match mieru::serve::run(&root, port, open) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(d) => {
+                eprint!("{}", d.render(MessageFormat::Human));
+                ExitCode::from(2)
+            }
         },
     }
 }
