@@ -64,7 +64,14 @@ fn send(addr: SocketAddr, raw: &[u8]) -> Reply {
         .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&bytes)));
     let head = String::from_utf8(bytes[..end].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .map(|l| {
             let (n, v) = l.split_once(':').unwrap();
@@ -186,8 +193,12 @@ fn pages_follow_edits_show_errors_over_the_last_good_page_and_recover() {
     // script is added to the page only as it is served.
     let (_out_tmp, out) = build_site(root);
     assert_eq!(snapshot(server.site_dir()), snapshot(&out));
-    let built = std::fs::read(server.site_dir().join("programs/teiju-jiritsuken/index.html"))
-        .unwrap();
+    let built = std::fs::read(
+        server
+            .site_dir()
+            .join("programs/teiju-jiritsuken/index.html"),
+    )
+    .unwrap();
     assert!(!String::from_utf8_lossy(&built).contains("__mieru"));
     let page = get(addr, PAGE);
     assert_eq!(page.status, 200);
@@ -199,9 +210,9 @@ fn pages_follow_edits_show_errors_over_the_last_good_page_and_recover() {
         page.body,
         mieru::serve::inject(&built, &mieru::serve::snippet(1, None))
     );
-    assert!(page
-        .text()
-        .ends_with("<script src=\"/__mieru/live.js\" data-generation=\"1\"></script></body></html>"));
+    assert!(page.text().ends_with(
+        "<script src=\"/__mieru/live.js\" data-generation=\"1\"></script></body></html>"
+    ));
 
     // A page served from an older build is told to reload at once.
     let mut stale = Events::open(addr, 0);
@@ -231,7 +242,10 @@ fn pages_follow_edits_show_errors_over_the_last_good_page_and_recover() {
     let reply = get(addr, PAGE);
     assert_eq!(reply.status, 200);
     let page = reply.text();
-    assert!(page.contains("プレビューで確かめる。人口減少"), "last good page");
+    assert!(
+        page.contains("プレビューで確かめる。人口減少"),
+        "last good page"
+    );
     assert!(page.contains("<dialog id=\"mieru-overlay\" open role=\"alertdialog\""));
     assert!(page.contains("aria-labelledby=\"mieru-overlay-title\""));
     assert!(page.contains("<h2 id=\"mieru-overlay-title\">内容にエラーがあります"));
@@ -364,7 +378,11 @@ fn only_files_of_the_build_folder_are_served_with_their_types() {
         assert!(!r.text().contains("secret"), "{target}");
     }
     let abs = format!("{}", site.path().join(PROGRAM).display());
-    assert_eq!(get(addr, &abs).status, 404, "an absolute path is a path inside");
+    assert_eq!(
+        get(addr, &abs).status,
+        404,
+        "an absolute path is a path inside"
+    );
 
     // The preview's own files.
     let js = get(addr, "/__mieru/live.js");
@@ -385,7 +403,10 @@ fn only_files_of_the_build_folder_are_served_with_their_types() {
     assert!(r.body.is_empty());
     assert_eq!(
         r.header("Content-Length").unwrap(),
-        std::fs::metadata(dir.join("style.css")).unwrap().len().to_string()
+        std::fs::metadata(dir.join("style.css"))
+            .unwrap()
+            .len()
+            .to_string()
     );
 
     // Other methods, other host names, broken and oversized requests.
@@ -452,7 +473,10 @@ fn a_port_in_use_is_reported_in_japanese_with_the_way_out() {
         "{text}"
     );
     assert!(text.contains("--port 0"), "{text}");
-    assert!(text.contains("help: 別のポートを指定してください"), "{text}");
+    assert!(
+        text.contains("help: 別のポートを指定してください"),
+        "{text}"
+    );
 }
 
 /// Time from a content file's change to the reload event, median of 10.

@@ -567,10 +567,7 @@ mod tests {
         let tmp = site();
         let root = tmp.path().join("site");
         let real = fs::canonicalize(&root).unwrap();
-        assert_eq!(
-            resolve(&root, "/"),
-            Resolved::File(real.join("index.html"))
-        );
+        assert_eq!(resolve(&root, "/"), Resolved::File(real.join("index.html")));
         assert_eq!(
             resolve(&root, "/programs/a/?q=1#top"),
             Resolved::File(real.join("programs/a/index.html"))
@@ -616,7 +613,10 @@ mod tests {
         }
         // An absolute file system path is only a path inside the folder.
         assert_eq!(
-            resolve(&root, &format!("/{}", tmp.path().join("secret.txt").display())),
+            resolve(
+                &root,
+                &format!("/{}", tmp.path().join("secret.txt").display())
+            ),
             Resolved::NotFound
         );
         assert_eq!(resolve(&root, "//etc/passwd"), Resolved::NotFound);
@@ -677,7 +677,9 @@ mod tests {
 
     #[test]
     fn requests_are_parsed_and_bounded() {
-        let req = read_request(&mut &b"GET /a/?b HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nAccept: */*\r\n\r\n"[..]);
+        let req = read_request(
+            &mut &b"GET /a/?b HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nAccept: */*\r\n\r\n"[..],
+        );
         assert_eq!(
             req,
             Ok(Request {
@@ -699,10 +701,7 @@ mod tests {
             Err(ReadError::Malformed)
         );
         let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_HEAD * 2));
-        assert_eq!(
-            read_request(&mut long.as_bytes()),
-            Err(ReadError::TooLarge)
-        );
+        assert_eq!(read_request(&mut long.as_bytes()), Err(ReadError::TooLarge));
     }
 
     #[test]

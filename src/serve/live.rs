@@ -160,7 +160,10 @@ mod tests {
             b"<!DOCTYPE html><html lang=ja><head><base href=\"/\"><meta charset=utf-8>"
         );
         assert_eq!(with_base(b"<p>x"), b"<p>x");
-        assert_eq!(with_base(b"<header><head>"), b"<header><head><base href=\"/\">");
+        assert_eq!(
+            with_base(b"<header><head>"),
+            b"<header><head><base href=\"/\">"
+        );
         assert!(fallback_page(false).contains("<h1>まだページがありません"));
     }
 }

@@ -152,7 +152,10 @@ impl Shared {
             Err(BuildError::Output(e)) => {
                 let d: Diagnostics = [Diagnostic::error(
                     "E142",
-                    format!("プレビュー用の一時フォルダに書き込めません（{}）", e.message_ja),
+                    format!(
+                        "プレビュー用の一時フォルダに書き込めません（{}）",
+                        e.message_ja
+                    ),
                     format!("cannot write the preview folder ({})", e.message_en),
                 )
                 .at(Location::file(&e.path))]
@@ -299,7 +302,9 @@ impl Server {
         let root = root.as_ref();
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| crate::output::absolute(root));
         let listener = listen(port).map_err(one)?;
-        let addr = listener.local_addr().map_err(|e| one(listen_error(port, &e)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| one(listen_error(port, &e)))?;
         let dir = tempfile::Builder::new()
             .prefix("mieru-serve-")
             .tempdir()
