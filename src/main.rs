@@ -68,6 +68,18 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// 編集しながらブラウザで確認します（保存するたびに再生成） / preview the site while editing, rebuilt on every change
+    Serve {
+        /// サイトのフォルダ / site root
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 127.0.0.1 のポート番号（0 は空いている番号） / port on 127.0.0.1 (0: any free port)
+        #[arg(long, default_value_t = mieru::serve::DEFAULT_PORT)]
+        port: u16,
+        /// ブラウザで開きます / open the preview in the browser
+        #[arg(long)]
+        open: bool,
+    },
     /// 新しいサイトを作ります（すぐに生成できるひな形） / start a new site that builds at once
     Init {
         /// 作るフォルダ（空であること、既定は今のフォルダ） / folder to create (must be empty; default: the current folder)
@@ -346,6 +358,13 @@ fn main() -> ExitCode {
             report_written(mieru::render::theme::eject(&root, &name).map(wrote))
         }
         Command::Schema { root } => report_written(mieru::schema::write(&root).map(wrote)),
+        Command::Serve { root, port, open } => match mieru::serve::run(&root, port, open) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(d) => {
+                eprint!("{}", d.render(MessageFormat::Human));
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
