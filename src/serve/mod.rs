@@ -138,6 +138,7 @@ impl Shared {
             output: Some(self.out.clone()),
             force: true,
             deny_warnings: false,
+            base_url: None,
         };
         let result = {
             let _swap = self.swap.write().unwrap_or_else(|e| e.into_inner());
