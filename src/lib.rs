@@ -9,6 +9,7 @@
 
 pub mod chart;
 pub mod diag;
+pub mod form;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -8,6 +8,8 @@ pub mod explain;
 pub mod raw;
 
 use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
+use crate::form::field::Fields;
+use crate::form::Sheet;
 use raw::{RawPolicy, RawProgram, RawSite, RawYear};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -133,6 +135,9 @@ impl SourceFile {
 pub struct Loaded<T> {
     pub file: Arc<SourceFile>,
     pub data: T,
+    /// The values of the city's own fields (those its form declares beyond
+    /// mieru's typed keys), read and checked against the form.
+    pub fields: Fields,
 }
 
 #[derive(Debug)]
@@ -154,6 +159,10 @@ pub struct LoadedProgram {
 /// Everything that was found and parsed.
 #[derive(Debug, Default)]
 pub struct RawContent {
+    /// The city's sheet form: content/form.toml, or the built-in default.
+    pub form: Arc<crate::form::Form>,
+    /// content/plan.toml: the plan's nodes (forms with levels).
+    pub plan: Option<Loaded<raw::RawPlan>>,
     pub site: Option<Loaded<RawSite>>,
     pub policies: Vec<LoadedPolicy>,
     pub programs: Vec<LoadedProgram>,
@@ -170,6 +179,8 @@ pub struct RawContent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
     Site,
+    Form,
+    Plan,
     Policy(String),
     Program(String),
     Year(String, i64),
@@ -177,6 +188,7 @@ enum Role {
 
 enum Parsed {
     Site(Box<Loaded<RawSite>>),
+    Plan(Box<Loaded<raw::RawPlan>>),
     Policy(String, Box<Loaded<RawPolicy>>),
     Program(String, Box<Loaded<RawProgram>>),
     Year(String, i64, Box<Loaded<RawYear>>),
@@ -201,16 +213,37 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
         return RawContent::default();
     }
     let (files, mut program_dirs) = discover(root, &content, diags);
+    // The form first: every other file is read against it.
+    let mut out = RawContent::default();
+    let mut form_failed = false;
+    if let Some((rel, _)) = files.iter().find(|(_, r)| *r == Role::Form) {
+        let form = read_source(root, rel, diags)
+            .and_then(|f| crate::form::read(Arc::new(f), diags));
+        match form {
+            Some(f) => out.form = Arc::new(f),
+            None => {
+                form_failed = true;
+                out.failed.insert(rel.clone());
+            }
+        }
+    }
+    let form = out.form.clone();
     let results: Vec<(Option<Parsed>, Diagnostics)> = files
         .par_iter()
+        .filter(|(_, role)| *role != Role::Form)
         .map(|(rel, role)| {
             let mut d = Diagnostics::new();
-            let parsed = read_and_parse(root, rel, role, &mut d);
+            let parsed = read_and_parse(root, rel, role, &form, &mut d);
+            // Fields of a form that did not load are not known: what the
+            // content says of them is not reported as unknown.
+            if form_failed {
+                d = d.into_iter().filter(|x| x.code != "E004").collect();
+            }
             (parsed, d)
         })
         .collect();
+    let files: Vec<(PathBuf, Role)> = files.into_iter().filter(|(_, r)| *r != Role::Form).collect();
 
-    let mut out = RawContent::default();
     for ((path, _), (parsed, _)) in files.iter().zip(&results) {
         if parsed.is_none() {
             out.failed.insert(path.clone());
@@ -225,6 +258,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
         diags.extend(d);
         match parsed {
             Some(Parsed::Site(s)) => out.site = Some(*s),
+            Some(Parsed::Plan(p)) => out.plan = Some(*p),
             Some(Parsed::Policy(slug, source)) => out.policies.push(LoadedPolicy {
                 slug,
                 source: *source,
@@ -360,6 +394,8 @@ fn discover(
             .as_slice()
         {
             ["site.toml"] => Some(Role::Site),
+            ["form.toml"] => Some(Role::Form),
+            ["plan.toml"] => Some(Role::Plan),
             ["policies", _] => Some(Role::Policy(stem.clone())),
             ["programs", slug, "program.toml"] => Some(Role::Program(slug.to_string())),
             ["programs", slug, _]
@@ -498,7 +534,13 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
-fn read_and_parse(root: &Path, rel: &Path, role: &Role, diags: &mut Diagnostics) -> Option<Parsed> {
+fn read_and_parse(
+    root: &Path,
+    rel: &Path,
+    role: &Role,
+    form: &crate::form::Form,
+    diags: &mut Diagnostics,
+) -> Option<Parsed> {
     let file = Arc::new(read_source(root, rel, diags)?);
     // Only a file that parsed without a word lets its text go.
     let full_path = root.join(rel);
@@ -508,16 +550,21 @@ fn read_and_parse(root: &Path, rel: &Path, role: &Role, diags: &mut Diagnostics)
             let l = parse(file, diags)?;
             Parsed::Site(released(l, clean(diags)))
         }
-        Role::Policy(slug) => {
+        Role::Form => return None,
+        Role::Plan => {
             let l = parse(file, diags)?;
+            Parsed::Plan(released(l, clean(diags)))
+        }
+        Role::Policy(slug) => {
+            let l = parse_sheet(file, Some(&form.policy), diags)?;
             Parsed::Policy(slug.clone(), released(l, clean(diags)))
         }
         Role::Program(slug) => {
-            let l = parse(file, diags)?;
+            let l = parse_sheet(file, Some(&form.program), diags)?;
             Parsed::Program(slug.clone(), released(l, clean(diags)))
         }
         Role::Year(slug, year) => {
-            let l = parse(file, diags)?;
+            let l = parse_sheet(file, Some(&form.year), diags)?;
             Parsed::Year(slug.clone(), *year, released(l, clean(diags)))
         }
     })
@@ -700,6 +747,19 @@ pub fn parse<T: DeserializeOwned>(
     file: Arc<SourceFile>,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
+    parse_sheet(file, None, diags)
+}
+
+/// [`parse`] for a sheet of a form: the city's own fields of `sheet` are
+/// taken out of the file and read by their declared kinds (into
+/// [`Loaded::fields`]) before the rest is read into `T`; a key that is
+/// neither is reported with the sheet's keys as suggestions, and a
+/// required field left out is reported too.
+pub fn parse_sheet<T: DeserializeOwned>(
+    file: Arc<SourceFile>,
+    sheet: Option<&Sheet>,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
     let (mut root, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         for e in &errors {
@@ -709,10 +769,28 @@ pub fn parse<T: DeserializeOwned>(
     }
     refuse_escaped_control_characters(&file, root.get_ref(), diags);
     let mut found: Vec<Diagnostic> = Vec::new();
+    let mut fields = Fields::new();
+    let own_keys: Vec<&str> = sheet
+        .map(|s| s.own_fields().map(|f| f.key.as_str()).collect())
+        .unwrap_or_default();
+    if let Some(sheet) = sheet {
+        for f in sheet.own_fields() {
+            match root.get_mut().remove(f.key.as_str()) {
+                Some(v) => match crate::form::field::read(&file, f, &v) {
+                    Ok(value) => {
+                        fields.insert(f.key.clone(), value);
+                    }
+                    Err(d) => found.push(d),
+                },
+                None if f.required => found.push(missing_field(&file, f)),
+                None => {}
+            }
+        }
+    }
     let mut repair = Repair::default();
     for _ in 0..MAX_REPAIRS {
         let e = match T::deserialize(toml::de::Deserializer::from(root.clone())) {
-            Ok(data) if found.is_empty() => return Some(Loaded { file, data }),
+            Ok(data) if found.is_empty() => return Some(Loaded { file, data, fields }),
             Ok(_) => break,
             Err(e) => e,
         };
@@ -734,7 +812,7 @@ pub fn parse<T: DeserializeOwned>(
             }
             break;
         }
-        let mut d = toml_error(&file, &e);
+        let mut d = toml_error_among(&file, &e, &own_keys);
         let repaired = match d.code {
             "E004" => remove_at(root.get_mut(), &span, Target::Key, &mut repair.removed),
             "E007" => remove_at(root.get_mut(), &span, Target::Value, &mut repair.removed),
@@ -978,8 +1056,30 @@ fn deepest_line(text: &str) -> Option<std::ops::Range<usize>> {
     best.map(|(_, at)| at..at + 1)
 }
 
+/// A required field of the form that the file leaves out.
+fn missing_field(file: &SourceFile, f: &crate::form::Field) -> Diagnostic {
+    Diagnostic::error(
+        "E107",
+        format!("必須の項目「{}」（`{}`）がありません", f.label, f.key),
+        format!("missing required field `{}` ({})", f.key, f.label),
+    )
+    .at(file.locate(0..0))
+    .help(format!(
+        "`{} = …` を書き足してください。{}まだ書けないときは \"\"（未記入）、該当しないときは \"—\" と書きます / add `{} = …`; \"\" if not yet known, \"—\" if not applicable",
+        f.key,
+        f.help.as_ref().map(|h| format!("{h}。")).unwrap_or_default(),
+        f.key
+    ))
+}
+
 /// Classifies a toml/serde error into a coded, bilingual diagnostic.
 pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
+    toml_error_among(file, e, &[])
+}
+
+/// [`toml_error`], suggesting also `more` keys for an unknown key (the
+/// city's own fields of the sheet).
+pub fn toml_error_among(file: &SourceFile, e: &toml::de::Error, more: &[&str]) -> Diagnostic {
     let msg = e.message().trim().to_string();
     let span = e.span().unwrap_or(0..0);
     let loc = if e.span().is_some() {
@@ -1005,7 +1105,10 @@ pub fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
     }
     let d = if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let mut expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        if !expected.is_empty() {
+            expected.extend(more.iter().copied());
+        }
         let d = Diagnostic::error(
             "E004",
             format!("不明なキー `{key}` です"),
@@ -1292,7 +1395,7 @@ mod tests {
                 ("E005", 1, "name".to_string()),
                 ("E007", 1, "1".to_string()),
                 ("E005", 2, "name".to_string()),
-                ("E005", 4, "target".to_string()),
+                // A missing target is the form's business: see validate.
                 ("E005", 6, "year".to_string()),
             ]
         );

@@ -127,8 +127,9 @@ impl Default for RawLicence {
 pub struct RawPolicy {
     /// 施策
     pub name: String,
-    /// 施策の大綱
-    pub outline: String,
+    /// 施策の大綱 (required by the default form; a declared form takes it
+    /// from the plan)
+    pub outline: Option<Spanned<String>>,
     /// 施策の目的（施策の目標）
     #[serde(default)]
     pub objective: SheetValue<String>,
@@ -159,6 +160,8 @@ pub struct RawDirection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicyIndicator {
+    /// Identifier of the indicator (`[a-z0-9-]+`), optional.
+    pub id: Option<Spanned<String>>,
     /// 指標名
     pub name: String,
     /// 指標の種類 (one of `choices.indicator_kind`)
@@ -171,13 +174,21 @@ pub struct RawPolicyIndicator {
     pub direction: SheetValue<String>,
     /// 単位
     pub unit: Option<String>,
-    /// 基準値 (year and value)
-    pub baseline: RawPoint,
-    /// 目標値 (year and value)
-    pub target: RawPoint,
+    /// 基準値 (year and value); required by the default form
+    pub baseline: Option<RawPoint>,
+    /// 目標値 (year and value); required by the default form
+    pub target: Option<RawPoint>,
     /// 実績値
     #[serde(default)]
     pub actuals: Vec<RawPoint>,
+    /// 年度ごとの目標値
+    #[serde(default)]
+    pub targets: Vec<RawPoint>,
+    /// 見込値
+    #[serde(default)]
+    pub forecasts: Vec<RawPoint>,
+    /// 最終目標 (year and value)
+    pub final_target: Option<RawPoint>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,10 +233,12 @@ pub struct RawProgram {
     /// 事業の目的
     #[serde(default)]
     pub purpose: SheetValue<String>,
-    /// 施策 (slug of a file in content/policies/)
-    pub policy: Spanned<String>,
-    /// 施策の方向 (an `id` of that policy's directions)
-    pub direction: Spanned<String>,
+    /// 施策 (slug of a file in content/policies/); default form
+    pub policy: Option<Spanned<String>>,
+    /// 施策の方向 (an `id` of that policy's directions); default form
+    pub direction: Option<Spanned<String>>,
+    /// 計画の体系上の位置：階層のキー → 節点のコード、または "―"（declared forms)
+    pub place: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     /// 事業コード・事業ID
     pub code: Option<Code>,
     /// 開始年度
@@ -255,6 +268,16 @@ pub struct RawBudgetLine {
     pub program_no: Option<Code>,
     /// 予算書上の事業名, when it differs from the program name
     pub name: Option<String>,
+    /// 款の名前
+    pub section_name: Option<String>,
+    /// 項の名前
+    pub subsection_name: Option<String>,
+    /// 目の名前
+    pub item_name: Option<String>,
+    /// 細目
+    pub sub_item: Option<Code>,
+    /// 細目の名前
+    pub sub_item_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -273,6 +296,11 @@ pub struct RawProgramIndicator {
     /// 単位
     #[serde(default)]
     pub unit: SheetValue<String>,
+    /// 指標の考え方・算式
+    #[serde(default)]
+    pub formula: SheetValue<String>,
+    /// 最終目標 (year and value)
+    pub final_target: Option<RawPoint>,
 }
 
 /// `content/programs/<slug>/<year>.toml`: one fiscal year of a program.
@@ -284,9 +312,11 @@ pub struct RawYear {
     /// 予算
     #[serde(default)]
     pub budget: RawMoney,
-    /// 決算
+    /// 決算（決算見込）
     #[serde(default)]
     pub settlement: RawMoney,
+    /// 見込 (a projection for a year to come)
+    pub forecast: Option<RawMoney>,
     /// 成果目標（当初の成果目標）of the main indicator
     #[serde(default)]
     pub target: SheetValue<Measure>,
@@ -307,14 +337,81 @@ pub struct RawYear {
     /// 【Action】この年度の評価を受けた今後に向けた改善点
     #[serde(default)]
     pub action: RawAction,
+    /// 段階ごとの評価（一次評価・二次評価…）
+    #[serde(default)]
+    pub evaluations: Vec<RawEvaluation>,
+    /// 評価項目ごとの回答
+    #[serde(default)]
+    pub criteria: Vec<RawCriterionAnswer>,
+}
+
+/// `[[evaluations]]` in a year file: one stage of the evaluation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvaluation {
+    /// The key of a stage of the form's evaluation block.
+    pub stage: Spanned<String>,
+    /// One of the stage's options.
+    pub choice: Option<Spanned<String>>,
+    /// 理由・所見
+    #[serde(default)]
+    pub reason: SheetValue<String>,
+    /// 評価者
+    pub evaluator: Option<String>,
+}
+
+/// `[[criteria]]` in a year file: the answer to one criterion.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCriterionAnswer {
+    /// The key of a criterion of the form's evaluation block.
+    pub key: Spanned<String>,
+    /// One of the criterion's options.
+    pub answer: Option<Spanned<String>>,
+    #[serde(default)]
+    pub reason: SheetValue<String>,
+}
+
+/// `content/plan.toml`: the nodes of the plan (forms with levels).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    #[serde(default)]
+    pub nodes: Vec<RawNode>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNode {
+    /// The key of a level of the form.
+    pub level: Spanned<String>,
+    pub code: Spanned<Code>,
+    pub name: String,
+    /// The code of a node of a higher level.
+    pub parent: Option<Spanned<Code>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMoney {
-    /// 予算額 or 決算額
+    /// 予算額（予算現額） or 決算額
     #[serde(default = "blank_money")]
     pub amount: Money,
+    /// 当初予算
+    #[serde(default = "blank_money")]
+    pub initial: Money,
+    /// 補正予算 (negative for a reduction)
+    #[serde(default = "blank_money")]
+    pub supplementary: Money,
+    /// 繰越
+    #[serde(default = "blank_money")]
+    pub carried_over: Money,
+    /// 流用
+    #[serde(default = "blank_money")]
+    pub transfer: Money,
+    /// 決算見込: the settlement is an estimate.
+    #[serde(default)]
+    pub estimate: bool,
     /// うち特定財源
     #[serde(default = "blank_money")]
     pub special_funding: Money,
@@ -326,6 +423,11 @@ impl Default for RawMoney {
     fn default() -> Self {
         RawMoney {
             amount: blank_money(),
+            initial: blank_money(),
+            supplementary: blank_money(),
+            carried_over: blank_money(),
+            transfer: blank_money(),
+            estimate: false,
             special_funding: blank_money(),
             funding: None,
         }
@@ -350,6 +452,12 @@ pub struct RawFunding {
     /// 一般財源
     #[serde(default = "blank_money")]
     pub general: Money,
+    /// 国県支出金 (national and prefectural together)
+    #[serde(default = "blank_money")]
+    pub national_prefectural: Money,
+    /// 受益者負担
+    #[serde(default = "blank_money")]
+    pub beneficiary: Money,
 }
 
 #[derive(Debug, Deserialize)]
@@ -361,6 +469,15 @@ pub struct RawStaff {
     /// 人件費
     #[serde(default = "blank_money")]
     pub cost: Money,
+    /// 延べ業務時間（時間）
+    #[serde(default)]
+    pub hours: SheetValue<f64>,
+    /// 時間単価 (money unit per hour, decimals allowed)
+    #[serde(default)]
+    pub rate: SheetValue<f64>,
+    /// トータルコスト as printed (事業費 + 人件費)
+    #[serde(default = "blank_money")]
+    pub total_cost: Money,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -395,4 +512,7 @@ pub struct RawIndicatorValue {
     pub target: SheetValue<Measure>,
     #[serde(default)]
     pub result: SheetValue<Measure>,
+    /// 見込
+    #[serde(default)]
+    pub forecast: SheetValue<Measure>,
 }

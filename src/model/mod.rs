@@ -4,17 +4,27 @@
 //! never changes it.
 
 pub mod accessibility;
+pub mod build;
+pub mod era;
 pub mod format;
 pub mod value;
 
+use crate::form::field::Fields;
+use crate::form::Form;
 use crate::load::raw;
 use crate::load::RawContent;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use value::{Measure, SheetValue};
 
 #[derive(Debug, Clone)]
 pub struct Model {
     pub site: SiteInfo,
+    /// The city's sheet form (the default one without content/form.toml).
+    pub form: Arc<Form>,
+    /// The plan's nodes (forms with levels), in plan.toml order; empty for
+    /// the default form, whose plan is its outlines, policies and directions.
+    pub plan: Vec<PlanNode>,
     /// Sorted by (outline order, order, slug).
     pub policies: Vec<Policy>,
     /// Sorted by (policy, direction, code, slug).
@@ -48,6 +58,21 @@ pub struct SiteInfo {
 /// The default of `change_threshold` in site.toml.
 pub const DEFAULT_CHANGE_THRESHOLD: f64 = 20.0;
 
+/// A node of the plan: a 政策, 施策, 基本事業… of a declared form.
+#[derive(Debug, Clone)]
+pub struct PlanNode {
+    /// Index into `form.levels`.
+    pub level: usize,
+    pub code: String,
+    pub name: String,
+    /// Index of the node above, into `Model::plan`.
+    pub parent: Option<usize>,
+    /// The programs placed at or under this node, in program order.
+    pub programs: Vec<usize>,
+    /// The policy made of this node, for a node of the policy level.
+    pub policy: Option<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Outline {
     pub name: String,
@@ -64,6 +89,12 @@ pub struct Policy {
     pub directions: Vec<Direction>,
     pub indicators: Vec<PolicyIndicator>,
     pub reviews: Vec<Review>,
+    /// The city's own fields of the 施策 sheet.
+    pub fields: Fields,
+    /// The plan node this policy is (declared forms).
+    pub node: Option<usize>,
+    /// Whether content/policies/ has a sheet for it.
+    pub has_sheet: bool,
     /// Indexes into `Model::programs`, in program order.
     pub programs: Vec<usize>,
     /// Budget and settlement summed over the programs, by fiscal year.
@@ -79,14 +110,23 @@ pub struct Direction {
 
 #[derive(Debug, Clone)]
 pub struct PolicyIndicator {
+    pub id: Option<String>,
     pub name: String,
     pub kind: Option<String>,
     pub concept: SheetValue<String>,
     pub direction: SheetValue<String>,
     pub unit: Option<String>,
-    pub baseline: Point,
-    pub target: Point,
+    /// 基準値; always there in the default form.
+    pub baseline: Option<Point>,
+    /// 目標値; always there in the default form.
+    pub target: Option<Point>,
+    /// 実績値, by year.
     pub actuals: Vec<Point>,
+    /// 年度ごとの目標値, by year.
+    pub targets: Vec<Point>,
+    /// 見込値, by year.
+    pub forecasts: Vec<Point>,
+    pub final_target: Option<Point>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +175,11 @@ pub struct Program {
     pub budget_lines: Vec<BudgetLine>,
     pub indicators: Vec<ProgramIndicator>,
     pub years: BTreeMap<i32, ProgramYear>,
+    /// The city's own fields of program.toml.
+    pub fields: Fields,
+    /// Per level of the form, the plan node the program is placed at, or
+    /// `None` where it is not linked ("―"). Empty for the default form.
+    pub place: Vec<Option<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +190,11 @@ pub struct BudgetLine {
     pub item: Option<String>,
     pub program_no: Option<String>,
     pub name: Option<String>,
+    pub section_name: Option<String>,
+    pub subsection_name: Option<String>,
+    pub item_name: Option<String>,
+    pub sub_item: Option<String>,
+    pub sub_item_name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +204,9 @@ pub struct ProgramIndicator {
     pub name: SheetValue<String>,
     pub notes: Vec<String>,
     pub unit: SheetValue<String>,
+    /// 指標の考え方・算式
+    pub formula: SheetValue<String>,
+    pub final_target: Option<Point>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -172,13 +225,54 @@ pub struct ProgramYear {
     pub rating: Option<String>,
     pub action_policy: SheetValue<String>,
     pub decision: Option<String>,
+    /// 見込 (a projection), by indicator id.
+    pub indicator_forecasts: Vec<(String, SheetValue<Measure>)>,
+    /// 見込 of the money (a year to come).
+    pub forecast: Option<Money>,
+    /// The stages of the evaluation, in the form's order.
+    pub evaluations: Vec<Evaluation>,
+    /// Answers to the criteria, in the form's order.
+    pub criteria: Vec<CriterionAnswer>,
+    /// The city's own fields of the year file.
+    pub fields: Fields,
+}
+
+/// One stage of a year's evaluation (一次評価, 二次評価…).
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The stage's key in the form.
+    pub stage: String,
+    /// Index into the stage's options.
+    pub choice: Option<usize>,
+    pub reason: SheetValue<String>,
+    pub evaluator: Option<String>,
+}
+
+/// The answer to one criterion of the grid.
+#[derive(Debug, Clone)]
+pub struct CriterionAnswer {
+    pub key: String,
+    /// Index into the criterion's options.
+    pub answer: Option<usize>,
+    pub reason: SheetValue<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Money {
+    /// 予算額（予算現額）, 決算額 or 見込額.
     pub amount: SheetValue<i64>,
     pub special_funding: SheetValue<i64>,
     pub funding: Option<Funding>,
+    /// 当初予算
+    pub initial: SheetValue<i64>,
+    /// 補正予算 (negative for a reduction)
+    pub supplementary: SheetValue<i64>,
+    /// 繰越
+    pub carried_over: SheetValue<i64>,
+    /// 流用
+    pub transfer: SheetValue<i64>,
+    /// 決算見込: the settlement is an estimate.
+    pub estimate: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -188,12 +282,22 @@ pub struct Funding {
     pub bonds: SheetValue<i64>,
     pub other: SheetValue<i64>,
     pub general: SheetValue<i64>,
+    /// 国県支出金
+    pub national_prefectural: SheetValue<i64>,
+    /// 受益者負担
+    pub beneficiary: SheetValue<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Staff {
     pub headcount: SheetValue<f64>,
     pub cost: SheetValue<i64>,
+    /// 延べ業務時間
+    pub hours: SheetValue<f64>,
+    /// 時間単価
+    pub rate: SheetValue<f64>,
+    /// トータルコスト as written; see [`ProgramYear::total_cost`].
+    pub total_cost: SheetValue<i64>,
 }
 
 impl Program {
@@ -232,8 +336,16 @@ fn na_if_blank<T>(v: &mut SheetValue<T>) {
 
 impl Money {
     fn not_applicable_where_blank(&mut self) {
-        na_if_blank(&mut self.amount);
-        na_if_blank(&mut self.special_funding);
+        for v in [
+            &mut self.amount,
+            &mut self.special_funding,
+            &mut self.initial,
+            &mut self.supplementary,
+            &mut self.carried_over,
+            &mut self.transfer,
+        ] {
+            na_if_blank(v);
+        }
         if let Some(f) = &mut self.funding {
             for v in [
                 &mut f.national,
@@ -241,6 +353,8 @@ impl Money {
                 &mut f.bonds,
                 &mut f.other,
                 &mut f.general,
+                &mut f.national_prefectural,
+                &mut f.beneficiary,
             ] {
                 na_if_blank(v);
             }
@@ -268,10 +382,69 @@ impl ProgramYear {
             na_if_blank(t);
             na_if_blank(r);
         }
+        for (_, f) in &mut self.indicator_forecasts {
+            na_if_blank(f);
+        }
+        if let Some(m) = &mut self.forecast {
+            m.not_applicable_where_blank();
+        }
         if let Some(s) = &mut self.staff {
             na_if_blank(&mut s.headcount);
             na_if_blank(&mut s.cost);
+            na_if_blank(&mut s.hours);
+            na_if_blank(&mut s.rate);
+            na_if_blank(&mut s.total_cost);
         }
+        for v in self.fields.values_mut() {
+            na_if_blank(v);
+        }
+    }
+
+    /// 事業費 of the year: the settlement where there is one, else the
+    /// budget.
+    pub fn program_cost(&self) -> SheetValue<i64> {
+        match &self.settlement.amount {
+            SheetValue::Value(v) => SheetValue::Value(*v),
+            _ => self.budget.amount.clone(),
+        }
+    }
+
+    /// トータルコスト: as written, or 事業費 + 人件費 when both are there.
+    /// With either part blank the total is blank; with both "—", "—".
+    pub fn total_cost(&self) -> SheetValue<i64> {
+        let Some(s) = &self.staff else {
+            return SheetValue::Blank;
+        };
+        if !s.total_cost.is_blank() {
+            return s.total_cost.clone();
+        }
+        match (self.program_cost(), &s.cost) {
+            (SheetValue::Value(a), SheetValue::Value(b)) => {
+                a.checked_add(*b).map_or(SheetValue::Blank, SheetValue::Value)
+            }
+            (SheetValue::Value(a), SheetValue::NotApplicable) => SheetValue::Value(a),
+            (SheetValue::NotApplicable, SheetValue::Value(b)) => SheetValue::Value(*b),
+            (SheetValue::NotApplicable, SheetValue::NotApplicable) => SheetValue::NotApplicable,
+            _ => SheetValue::Blank,
+        }
+    }
+
+    /// 予算現額: as written, or 当初 + 補正 + 繰越 + 流用 when 当初 is there.
+    pub fn current_budget(&self) -> SheetValue<i64> {
+        let b = &self.budget;
+        if !b.amount.is_blank() {
+            return b.amount.clone();
+        }
+        let SheetValue::Value(initial) = b.initial else {
+            return SheetValue::Blank;
+        };
+        let mut sum = Some(initial);
+        for v in [&b.supplementary, &b.carried_over, &b.transfer] {
+            if let SheetValue::Value(n) = v {
+                sum = sum.and_then(|s| s.checked_add(*n));
+            }
+        }
+        sum.map_or(SheetValue::Blank, SheetValue::Value)
     }
 }
 
@@ -319,8 +492,21 @@ fn money(m: &raw::RawMoney) -> Money {
             bonds: f.bonds.get_ref().clone(),
             other: f.other.get_ref().clone(),
             general: f.general.get_ref().clone(),
+            national_prefectural: f.national_prefectural.get_ref().clone(),
+            beneficiary: f.beneficiary.get_ref().clone(),
         }),
+        initial: m.initial.get_ref().clone(),
+        supplementary: m.supplementary.get_ref().clone(),
+        carried_over: m.carried_over.get_ref().clone(),
+        transfer: m.transfer.get_ref().clone(),
+        estimate: m.estimate,
     }
+}
+
+fn points(ps: &[raw::RawPoint]) -> Vec<Point> {
+    let mut a: Vec<Point> = ps.iter().map(point).collect();
+    a.sort_by_key(|p| p.year);
+    a
 }
 
 fn point(p: &raw::RawPoint) -> Point {
@@ -328,298 +514,6 @@ fn point(p: &raw::RawPoint) -> Point {
         year: year(*p.year.get_ref()),
         value: p.value.get_ref().clone(),
         note: p.note.clone(),
-    }
-}
-
-impl Model {
-    /// Builds the model from content that passed validation. Anything that
-    /// validation would have rejected (a program pointing nowhere) is left out
-    /// rather than trusted.
-    pub fn build(raw: &RawContent) -> Option<Model> {
-        let site_src = &raw.site.as_ref()?.data;
-        let site = SiteInfo {
-            city: site_src.city.clone(),
-            city_code: code(&site_src.city_code),
-            title: site_src
-                .title
-                .clone()
-                .unwrap_or_else(|| format!("{} 行政評価", site_src.city)),
-            evaluation_year: year(*site_src.evaluation_year.get_ref()),
-            money_unit: site_src.money_unit.get_ref().clone(),
-            base_url: site_src.base_url.clone(),
-            language: site_src.language.clone(),
-            source: site_src.source.clone(),
-            licence_name: site_src.licence.name.clone(),
-            licence_url: site_src.licence.url.clone(),
-            theme: site_src.theme.get_ref().clone(),
-            choices: site_src.choices.clone(),
-            change_threshold: site_src
-                .change_threshold
-                .as_ref()
-                .map_or(DEFAULT_CHANGE_THRESHOLD, |t| *t.get_ref()),
-            accessibility: site_src
-                .accessibility
-                .as_ref()
-                .map(|a| accessibility::Accessibility::of(a, raw.accessibility_report.clone())),
-        };
-
-        // Policies: outline order follows the first policy of each outline.
-        let mut policy_src: Vec<_> = raw.policies.iter().collect();
-        policy_src.sort_by(|a, b| {
-            (a.source.data.order.unwrap_or(i64::MAX), &a.slug)
-                .cmp(&(b.source.data.order.unwrap_or(i64::MAX), &b.slug))
-        });
-        let mut outline_names: Vec<String> = Vec::new();
-        for p in &policy_src {
-            if !outline_names.contains(&p.source.data.outline) {
-                outline_names.push(p.source.data.outline.clone());
-            }
-        }
-        policy_src.sort_by_key(|p| {
-            outline_names
-                .iter()
-                .position(|o| *o == p.source.data.outline)
-        });
-
-        let mut policies: Vec<Policy> = policy_src
-            .iter()
-            .map(|p| {
-                let d = &p.source.data;
-                let mut reviews: Vec<Review> = d
-                    .reviews
-                    .iter()
-                    .map(|r| Review {
-                        fiscal_year: year(*r.fiscal_year.get_ref()),
-                        council_opinion: r.council_opinion.clone(),
-                        achievement: r.achievement.clone(),
-                    })
-                    .collect();
-                reviews.sort_by_key(|r| r.fiscal_year);
-                Policy {
-                    slug: p.slug.clone(),
-                    name: d.name.clone(),
-                    outline: d.outline.clone(),
-                    objective: d.objective.clone(),
-                    code: code(&d.code),
-                    directions: d
-                        .directions
-                        .iter()
-                        .map(|dir| Direction {
-                            id: dir.id.get_ref().clone(),
-                            name: dir.name.clone(),
-                            programs: Vec::new(),
-                        })
-                        .collect(),
-                    indicators: d
-                        .indicators
-                        .iter()
-                        .map(|i| PolicyIndicator {
-                            name: i.name.clone(),
-                            kind: i.kind.as_ref().map(|k| k.get_ref().clone()),
-                            concept: i.concept.clone(),
-                            direction: i.direction.clone(),
-                            unit: i.unit.clone(),
-                            baseline: point(&i.baseline),
-                            target: point(&i.target),
-                            actuals: {
-                                let mut a: Vec<Point> = i.actuals.iter().map(point).collect();
-                                a.sort_by_key(|p| p.year);
-                                a
-                            },
-                        })
-                        .collect(),
-                    reviews,
-                    programs: Vec::new(),
-                    totals: Vec::new(),
-                }
-            })
-            .collect();
-
-        // Programs, resolved to their policy and direction.
-        let policy_index: std::collections::HashMap<&str, usize> = policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.as_str(), i))
-            .collect();
-        let mut programs: Vec<Program> =
-            raw.programs
-                .iter()
-                .filter_map(|lp| {
-                    let src = lp.program.as_ref()?;
-                    let d = &src.data;
-                    let policy = *policy_index.get(d.policy.get_ref().as_str())?;
-                    let direction = policies[policy]
-                        .directions
-                        .iter()
-                        .position(|dir| dir.id == *d.direction.get_ref())?;
-                    // The main indicator's values may also be written under
-                    // its id in [[indicators]]: they are its target and result.
-                    let main_id = d.indicators.first().map(|i| {
-                        i.id.as_ref()
-                            .map_or("main", |s| s.get_ref().as_str())
-                            .to_string()
-                    });
-                    let years = lp
-                        .years
-                        .iter()
-                        .map(|(y, ly)| {
-                            let r = &ly.data;
-                            let y = year(*y);
-                            let (mut target, mut result) = (r.target.clone(), r.result.clone());
-                            let mut indicator_values = Vec::new();
-                            for v in &r.indicators {
-                                let id = v.indicator.get_ref();
-                                if Some(id) == main_id.as_ref() {
-                                    if target.is_blank() {
-                                        target = v.target.clone();
-                                    }
-                                    if result.is_blank() {
-                                        result = v.result.clone();
-                                    }
-                                } else {
-                                    indicator_values.push((
-                                        id.clone(),
-                                        v.target.clone(),
-                                        v.result.clone(),
-                                    ));
-                                }
-                            }
-                            let py = ProgramYear {
-                                year: y,
-                                budget: money(&r.budget),
-                                settlement: money(&r.settlement),
-                                target,
-                                result,
-                                activities: r.activities.clone(),
-                                indicator_values,
-                                staff: r.staff.as_ref().map(|s| Staff {
-                                    headcount: s.headcount.clone(),
-                                    cost: s.cost.get_ref().clone(),
-                                }),
-                                evaluation: r.check.evaluation.clone(),
-                                analysis: r.check.analysis.clone(),
-                                rating: r.check.rating.as_ref().map(|s| s.get_ref().clone()),
-                                action_policy: r.action.policy.clone(),
-                                decision: r.action.decision.as_ref().map(|s| s.get_ref().clone()),
-                            };
-                            (y, py)
-                        })
-                        .collect();
-                    let mut program = Program {
-                        slug: lp.slug.clone(),
-                        name: d.name.clone(),
-                        department: d.department.clone(),
-                        related_departments: d.related_departments.clone(),
-                        purpose: d.purpose.clone(),
-                        policy,
-                        direction,
-                        code: code(&d.code),
-                        start_year: d.start_year.as_ref().map(|y| year(*y.get_ref())),
-                        end_year: d.end_year.as_ref().map(|y| year(*y.get_ref())),
-                        budget_lines: d
-                            .budget_lines
-                            .iter()
-                            .map(|b| BudgetLine {
-                                account: b.account.clone(),
-                                section: code(&b.section),
-                                subsection: code(&b.subsection),
-                                item: code(&b.item),
-                                program_no: code(&b.program_no),
-                                name: b.name.clone(),
-                            })
-                            .collect(),
-                        indicators: d
-                            .indicators
-                            .iter()
-                            .enumerate()
-                            .map(|(i, ind)| ProgramIndicator {
-                                id: ind.id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(
-                                    || {
-                                        if i == 0 {
-                                            "main".into()
-                                        } else {
-                                            format!("indicator-{}", i + 1)
-                                        }
-                                    },
-                                ),
-                                kind: ind.kind.as_ref().map(|k| k.get_ref().clone()),
-                                name: ind.name.clone(),
-                                notes: ind.notes.clone(),
-                                unit: ind.unit.clone(),
-                            })
-                            .collect(),
-                        years,
-                    };
-                    let (start, end) = (program.start_year, program.end_year);
-                    for y in program.years.values_mut() {
-                        if !runs_in(start, end, y.year) {
-                            y.not_applicable_where_blank();
-                        }
-                    }
-                    Some(program)
-                })
-                .collect();
-        programs.sort_by(|a, b| {
-            (a.policy, a.direction, &a.code, &a.slug).cmp(&(
-                b.policy,
-                b.direction,
-                &b.code,
-                &b.slug,
-            ))
-        });
-
-        for (i, prog) in programs.iter().enumerate() {
-            let policy = &mut policies[prog.policy];
-            policy.programs.push(i);
-            policy.directions[prog.direction].programs.push(i);
-        }
-        for policy in &mut policies {
-            let years: BTreeSet<i32> = policy
-                .programs
-                .iter()
-                .flat_map(|&i| programs[i].years.keys().copied())
-                .collect();
-            policy.totals = years
-                .into_iter()
-                .map(|y| {
-                    let ys: Vec<ProgramYear> = policy
-                        .programs
-                        .iter()
-                        .map(|&i| programs[i].year(y))
-                        .collect();
-                    YearTotal {
-                        year: y,
-                        budget: total(ys.iter().map(|py| &py.budget.amount)),
-                        settlement: total(ys.iter().map(|py| &py.settlement.amount)),
-                    }
-                })
-                .collect();
-        }
-        let outlines = outline_names
-            .into_iter()
-            .map(|name| Outline {
-                policies: policies
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.outline == name)
-                    .map(|(i, _)| i)
-                    .collect(),
-                name,
-            })
-            .collect();
-        let fiscal_years = programs
-            .iter()
-            .flat_map(|p| p.years.keys().copied())
-            .collect::<BTreeSet<i32>>()
-            .into_iter()
-            .collect();
-        Some(Model {
-            site,
-            policies,
-            programs,
-            outlines,
-            fiscal_years,
-        })
     }
 }
 

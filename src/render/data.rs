@@ -451,8 +451,11 @@ fn policy_indicator_rows(m: &Model, p: &Policy) -> Vec<Vec<Cell>> {
             Some(u) => SheetValue::Value(u.clone()),
             None => SheetValue::Blank,
         };
-        let points = std::iter::once(("基準値", &ind.baseline))
-            .chain(std::iter::once(("目標値", &ind.target)))
+        let points = ind
+            .baseline
+            .iter()
+            .map(|b| ("基準値", b))
+            .chain(ind.target.iter().map(|t| ("目標値", t)))
             .chain(ind.actuals.iter().map(|a| ("実績値", a)));
         for (label, pt) in points {
             let mut r = leading_cells(m, pt.year, format!("{}年", wareki_year(pt.year)));

@@ -877,18 +877,21 @@ pub fn indicator_series(ind: &PolicyIndicator) -> Result<IndicatorSeries, &'stat
         SheetValue::Value(Measure::Number(n)) => Some(*n),
         _ => None,
     };
-    let (Some(b), Some(t)) = (num(&ind.baseline.value), num(&ind.target.value)) else {
+    let (Some((by, b)), Some((ty, t))) = (
+        ind.baseline.as_ref().and_then(|p| Some((p.year, num(&p.value)?))),
+        ind.target.as_ref().and_then(|p| Some((p.year, num(&p.value)?))),
+    ) else {
         return Err("基準値か目標値が数値ではないため、グラフはありません。表をご覧ください。");
     };
     Ok(IndicatorSeries {
         name: ind.name.clone(),
         unit: ind.unit.clone().unwrap_or_default(),
         baseline: IndicatorPoint {
-            year: ind.baseline.year,
+            year: by,
             value: b,
         },
         target: IndicatorPoint {
-            year: ind.target.year,
+            year: ty,
             value: t,
         },
         actuals: ind
@@ -909,6 +912,12 @@ fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
     let budget_years = policy_budget_years(p);
     let unit = m.site.money_unit.clone();
     let chart_title = policy_chart_title(p);
+    // A declared form may leave out the baseline or the target.
+    let blank = crate::model::Point {
+        year: 0,
+        value: SheetValue::Blank,
+        note: None,
+    };
     PolicyPage {
         common: common(
             m,
@@ -958,8 +967,8 @@ fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
                     concept: Shown::text(&ind.concept),
                     direction: Shown::text(&ind.direction),
                     unit: ind.unit.clone(),
-                    baseline: point(&ind.baseline),
-                    target: point(&ind.target),
+                    baseline: point(ind.baseline.as_ref().unwrap_or(&blank)),
+                    target: point(ind.target.as_ref().unwrap_or(&blank)),
                     actuals: ind.actuals.iter().map(point).collect(),
                     chart,
                     chart_note,

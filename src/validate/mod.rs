@@ -12,6 +12,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use toml::Spanned;
 
+mod plan;
+
+/// A key mieru needs that the file (or its table under `table`) leaves out:
+/// the same message the reader gives for a missing key.
+fn missing_key(file: &SourceFile, key: &str, table: &[&str]) -> Diagnostic {
+    let at = if table.is_empty() {
+        file.locate(0..0)
+    } else {
+        file.locate_key(table)
+    };
+    Diagnostic::error(
+        "E005",
+        format!("必須のキー `{key}` がありません"),
+        format!("missing required key `{key}`"),
+    )
+    .at(at)
+    .help(format!(
+        "この表に `{key} = …` を書き足してください（README の項目一覧を参照） / add `{key} = …` to this table (see README, field reference)"
+    ))
+}
+
 /// Settlement above this multiple of the budget is worth a second look.
 const SETTLEMENT_WARN_RATIO: i64 = 2;
 
@@ -34,7 +55,13 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         );
         let d = &p.source.data;
         check_required_text(&d.name, "施策名", file, &["name"], diags);
-        check_required_text(&d.outline, "施策の大綱", file, &["outline"], diags);
+        match &d.outline {
+            Some(o) => check_required_text(o.get_ref(), "施策の大綱", file, &["outline"], diags),
+            None if raw.form.levels.is_empty() => {
+                diags.push(missing_key(file, "outline", &[]));
+            }
+            None => {}
+        }
         let mut seen = BTreeSet::new();
         for (i, dir) in d.directions.iter().enumerate() {
             check_required_text(
@@ -70,7 +97,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                 .map(|dir| dir.id.get_ref().as_str())
                 .collect(),
         );
-        for ind in &d.indicators {
+        for (i, ind) in d.indicators.iter().enumerate() {
             check_choice(choices, "indicator_kind", ind.kind.as_ref(), file, diags);
             let mut actual_years = BTreeSet::new();
             for a in &ind.actuals {
@@ -86,9 +113,21 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                     );
                 }
             }
-            for point in std::iter::once(&ind.baseline)
-                .chain([&ind.target])
+            if raw.form.levels.is_empty() {
+                for (key, point) in [("baseline", &ind.baseline), ("target", &ind.target)] {
+                    if point.is_none() {
+                        diags.push(missing_key(file, key, &["indicators", &i.to_string()]));
+                    }
+                }
+            }
+            for point in ind
+                .baseline
+                .iter()
+                .chain(&ind.target)
                 .chain(&ind.actuals)
+                .chain(&ind.targets)
+                .chain(&ind.forecasts)
+                .chain(&ind.final_target)
             {
                 check_year(&point.year, file, diags);
                 check_percentage(
@@ -209,22 +248,38 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                 );
             }
         }
-        let policy_file = Path::new(crate::load::CONTENT_DIR)
-            .join("policies")
-            .join(format!("{}.toml", d.policy.get_ref()));
-        if raw.failed.contains(&policy_file) {
-            used_policies.insert(d.policy.get_ref().clone());
+        if raw.form.levels.is_empty() {
+            if let Some(place) = &d.place {
+                diags.push(plan::place_without_levels(file, place.span()));
+            }
+            match (&d.policy, &d.direction) {
+                (Some(policy), Some(direction)) => {
+                    let policy_file = Path::new(crate::load::CONTENT_DIR)
+                        .join("policies")
+                        .join(format!("{}.toml", policy.get_ref()));
+                    if !raw.failed.contains(&policy_file) {
+                        check_reference(
+                            policy.get_ref(),
+                            policy,
+                            direction,
+                            &policy_dirs,
+                            file,
+                            diags,
+                        );
+                    }
+                    used_policies.insert(policy.get_ref().clone());
+                }
+                (policy, direction) => {
+                    for (key, v) in [("policy", policy.is_none()), ("direction", direction.is_none())] {
+                        if v {
+                            diags.push(missing_key(file, key, &[]));
+                        }
+                    }
+                }
+            }
         } else {
-            check_reference(
-                d.policy.get_ref(),
-                &d.policy,
-                &d.direction,
-                &policy_dirs,
-                file,
-                diags,
-            );
+            plan::check_program_place(raw, program, diags);
         }
-        used_policies.insert(d.policy.get_ref().clone());
         for y in [&d.start_year, &d.end_year].into_iter().flatten() {
             check_year(y, file, diags);
         }
@@ -295,6 +350,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         let start = d.start_year.as_ref().map(|y| *y.get_ref());
         let end = d.end_year.as_ref().map(|y| *y.get_ref());
         for (name_year, ly) in &lp.years {
+            plan::check_evaluations(&raw.form, ly, diags);
             let outside =
                 start.is_some_and(|s| *name_year < s) || end.is_some_and(|e| *name_year > e);
             if outside {
@@ -321,6 +377,10 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         .failed
         .iter()
         .any(|f| f.file_name().is_some_and(|n| n == "program.toml"));
+    if !raw.form.levels.is_empty() {
+        plan::check_plan(raw, diags);
+        used_policies = plan::policies_with_programs(raw);
+    }
     for p in &raw.policies {
         if !program_failed && !used_policies.contains(&p.slug) {
             diags.push(
