@@ -10,6 +10,7 @@
 
 pub mod decl;
 pub mod field;
+pub mod show;
 
 use crate::diag::{suggest, Diagnostic, Diagnostics};
 use crate::load::SourceFile;
