@@ -113,7 +113,7 @@ pub struct Column {
     pub label: String,
     pub kind: Kind,
     pub unit: Option<String>,
-    pub about: &'static str,
+    pub about: String,
 }
 
 impl Column {
@@ -143,17 +143,17 @@ pub enum Cell {
 /// site-wide file is written row by row and never held whole in memory.
 type Rows<'a> = Box<dyn Iterator<Item = Vec<Cell>> + 'a>;
 
-fn col(key: &str, label: &str, kind: Kind, about: &'static str) -> Column {
+pub(crate) fn col(key: &str, label: &str, kind: Kind, about: &str) -> Column {
     Column {
         key: key.to_string(),
         label: label.to_string(),
         kind,
         unit: None,
-        about,
+        about: about.to_string(),
     }
 }
 
-fn money_col(m: &Model, key: &str, label: &str, about: &'static str) -> Column {
+pub(crate) fn money_col(m: &Model, key: &str, label: &str, about: &str) -> Column {
     Column {
         unit: Some(m.site.money_unit.clone()),
         ..col(key, label, Kind::Money, about)
@@ -323,6 +323,9 @@ fn program_columns(m: &Model) -> Vec<Column> {
             "人件費。シートにない年度は blank",
         ),
     ]);
+    if !m.form.is_default {
+        c.extend(super::form_data::program_columns(m));
+    }
     c
 }
 
@@ -393,6 +396,9 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 ),
                 Cell::Money(y.staff.as_ref().map_or(absent.clone(), |s| s.cost.clone())),
             ]);
+            if !m.form.is_default {
+                r.extend(super::form_data::program_cells(m, p, y));
+            }
             r
         })
         .collect()
@@ -456,7 +462,10 @@ fn policy_indicator_rows(m: &Model, p: &Policy) -> Vec<Vec<Cell>> {
             .iter()
             .map(|b| ("基準値", b))
             .chain(ind.target.iter().map(|t| ("目標値", t)))
-            .chain(ind.actuals.iter().map(|a| ("実績値", a)));
+            .chain(ind.actuals.iter().map(|a| ("実績値", a)))
+            .chain(ind.targets.iter().map(|t| ("年度の目標値", t)))
+            .chain(ind.forecasts.iter().map(|f| ("見込値", f)))
+            .chain(ind.final_target.iter().map(|f| ("最終目標", f)));
         for (label, pt) in points {
             let mut r = leading_cells(m, pt.year, format!("{}年", wareki_year(pt.year)));
             r.extend([
@@ -489,7 +498,16 @@ fn program_indicator_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                     .map(|(_, t, r)| (t.clone(), r.clone()))
                     .unwrap_or_default()
             };
-            for (label, v) in [("目標", target), ("実績", result)] {
+            let forecast = y
+                .indicator_forecasts
+                .iter()
+                .find(|(id, _)| *id == ind.id)
+                .map(|(_, f)| f.clone());
+            let points = [("目標", Some(target)), ("実績", Some(result)), ("見込", forecast)];
+            for (label, v) in points
+                .into_iter()
+                .filter_map(|(l, v)| v.map(|v| (l, v)))
+            {
                 let mut r = leading_cells(m, y.year, wareki_fiscal_year(y.year));
                 r.extend([
                     Cell::Text(Some("事業".into())),
@@ -577,6 +595,9 @@ fn policy_columns(m: &Model) -> Vec<Column> {
             "その評価年度の目標の達成状況",
         ),
     ]);
+    if !m.form.is_default {
+        c.extend(super::form_data::policy_columns(m));
+    }
     c
 }
 
@@ -615,6 +636,9 @@ fn policy_rows(m: &Model, p: &Policy) -> Vec<Vec<Cell>> {
                 ),
                 Cell::SheetText(review.map(|r| r.achievement.clone()).unwrap_or_default()),
             ]);
+            if !m.form.is_default {
+                r.extend(super::form_data::policy_cells(m, p));
+            }
             r
         })
         .collect()
@@ -947,7 +971,7 @@ pub fn schema_value(m: &Model, d: Dataset) -> Value {
         }
         if let Value::Object(o) = &mut s {
             o.insert("title".into(), json!(title));
-            o.insert("description".into(), json!(c.about));
+            o.insert("description".into(), json!(c.about.as_str()));
         }
         required.push(c.key.clone());
         props.insert(c.key, s);

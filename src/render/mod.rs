@@ -7,8 +7,10 @@ pub mod accessibility;
 pub mod data;
 pub mod diff;
 pub mod feeds;
+pub mod form_data;
 pub mod portal;
 pub mod search;
+pub mod sheet;
 pub mod theme;
 pub mod view;
 
@@ -20,6 +22,7 @@ use crate::model::{Model, Policy, PolicyIndicator, Program};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 pub use theme::{Theme, THEMES_DIR};
+use sheet::{plan_node_page, sheet_policy_page, sheet_program_page};
 use view::*;
 
 /// What a produced file is, which decides how the output stage treats it.
@@ -49,7 +52,15 @@ enum Job {
     Policy(usize),
     PolicyBudgetChart(usize),
     IndicatorChart(usize, usize),
+    /// A declared form's chart of a policy indicator's series.
+    PolicySeriesChart(usize, usize),
+    /// A declared form's page of a plan node above or below the 施策.
+    PlanNode(usize),
     Program(usize),
+    /// A declared form's chart of total cost (事業費 and 人件費).
+    CostChart(usize),
+    /// A declared form's chart of a program indicator's series.
+    SeriesChart(usize, usize),
     ProgramYear(usize, i32),
     ProgramChart(usize),
     Data(data::DataJob),
@@ -134,18 +145,55 @@ fn jobs(m: &Model) -> Vec<Job> {
     jobs.extend([Job::Overview, Job::Departments, Job::Index]);
     jobs.extend((0..portal::departments(m).len()).map(Job::Department));
     jobs.push(Job::NotFound);
+    let declared = !m.form.is_default;
     for (i, p) in m.policies.iter().enumerate() {
         jobs.push(Job::Policy(i));
         jobs.push(Job::PolicyBudgetChart(i));
         for (k, ind) in p.indicators.iter().enumerate() {
-            if indicator_series(ind).is_ok() {
+            if declared {
+                let title = format!("{}の目標と実績", ind.name);
+                if sheet::series_chart_parts(&title, ind.unit.as_deref(), &sheet::policy_series(ind))
+                    .is_ok()
+                {
+                    jobs.push(Job::PolicySeriesChart(i, k));
+                }
+            } else if indicator_series(ind).is_ok() {
                 jobs.push(Job::IndicatorChart(i, k));
             }
         }
     }
+    if declared {
+        for (n, node) in m.plan.iter().enumerate() {
+            if node.policy.is_none() && !node.programs.is_empty() {
+                jobs.push(Job::PlanNode(n));
+            }
+        }
+    }
+    let money_block = crate::model::build::has_block(&m.form, |b| {
+        matches!(b, crate::form::Block::Money { .. })
+    });
+    let staff_block = crate::model::build::has_block(&m.form, |b| {
+        matches!(b, crate::form::Block::Staff { .. })
+    });
     for (i, p) in m.programs.iter().enumerate() {
         jobs.push(Job::Program(i));
-        jobs.push(Job::ProgramChart(i));
+        if !declared || (money_block && !p.years.is_empty()) {
+            jobs.push(Job::ProgramChart(i));
+        }
+        if declared {
+            if staff_block && !sheet::chart_cost_years(p).is_empty() {
+                jobs.push(Job::CostChart(i));
+            }
+            for (k, ind) in p.indicators.iter().enumerate() {
+                let title = format!("{}の目標と実績", ind.name.value().cloned().unwrap_or_default());
+                let unit = ind.unit.value().map(String::as_str);
+                if sheet::series_chart_parts(&title, unit, &sheet::program_series(p, &ind.id, k == 0))
+                    .is_ok()
+                {
+                    jobs.push(Job::SeriesChart(i, k));
+                }
+            }
+        }
         for &y in p.years.keys().filter(|&&y| y <= m.site.evaluation_year) {
             jobs.push(Job::ProgramYear(i, y));
         }
@@ -476,12 +524,91 @@ fn run(m: &Model, theme: &Theme, cache: &Cache, job: Job) -> Result<OutputFile, 
             "404.html".to_string(),
             page(theme, "404.html", &not_found_page(m))?,
         ),
+        Job::Policy(i) if !m.form.is_default => {
+            let p = &m.policies[i];
+            (
+                format!("{}index.html", policy_url(p)),
+                page(theme, "sheet.html", &sheet_policy_page(m, p, &fmt))?,
+            )
+        }
         Job::Policy(i) => {
             let p = &m.policies[i];
             (
                 format!("{}index.html", policy_url(p)),
                 page(theme, "policy.html", &policy_page(m, p, &fmt))?,
             )
+        }
+        Job::Program(i) | Job::ProgramYear(i, _) if !m.form.is_default => {
+            let p = &m.programs[i];
+            let (y, latest) = match job {
+                Job::ProgramYear(_, y) => (y, false),
+                _ => (m.site.evaluation_year, true),
+            };
+            let path = if latest {
+                program_url(p)
+            } else {
+                program_year_url(p, y)
+            };
+            (
+                format!("{path}index.html"),
+                page(theme, "sheet.html", &sheet_program_page(m, p, y, latest, &fmt))?,
+            )
+        }
+        Job::PlanNode(n) => (
+            format!("{}index.html", sheet::node_url(m, n)),
+            page(theme, "plan.html", &plan_node_page(m, n, &fmt))?,
+        ),
+        Job::ProgramChart(i) if !m.form.is_default => {
+            let p = &m.programs[i];
+            let columns = m
+                .form
+                .year
+                .blocks()
+                .find_map(|b| match b {
+                    crate::form::Block::Money { columns, .. } => Some(columns.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let years = sheet::chart_money_years(p, &columns);
+            let c = chart::money_chart(
+                &format!("{}の事業費の推移", p.name),
+                fmt.unit,
+                &years,
+                |n| crate::form::show::money_text(n, fmt.unit),
+            )
+            .map_err(chart_error)?;
+            return Ok(svg(format!("{}{}", program_url(p), sheet::MONEY_CHART), c));
+        }
+        Job::CostChart(i) => {
+            let p = &m.programs[i];
+            let c = chart::cost_chart(
+                &format!("{}のトータルコスト（事業費と人件費）", p.name),
+                &sheet::chart_cost_years(p),
+                |n| crate::form::show::money_text(n, fmt.unit),
+            )
+            .map_err(chart_error)?;
+            return Ok(svg(format!("{}{}", program_url(p), sheet::COST_CHART), c));
+        }
+        Job::SeriesChart(i, k) => {
+            let p = &m.programs[i];
+            let ind = &p.indicators[k];
+            let title = format!("{}の目標と実績", ind.name.value().cloned().unwrap_or_default());
+            let unit = ind.unit.value().map(String::as_str);
+            let points = sheet::series_chart_parts(&title, unit, &sheet::program_series(p, &ind.id, k == 0))
+                .map_err(chart_error)?;
+            let c = chart::series_chart(&title, unit.unwrap_or(""), &points)
+                .map_err(chart_error)?;
+            return Ok(svg(format!("{}{}", program_url(p), sheet::indicator_chart_src(k + 1)), c));
+        }
+        Job::PolicySeriesChart(i, k) => {
+            let p = &m.policies[i];
+            let ind = &p.indicators[k];
+            let title = format!("{}の目標と実績", ind.name);
+            let points = sheet::series_chart_parts(&title, ind.unit.as_deref(), &sheet::policy_series(ind))
+                .map_err(chart_error)?;
+            let c = chart::series_chart(&title, ind.unit.as_deref().unwrap_or(""), &points)
+                .map_err(chart_error)?;
+            return Ok(svg(format!("{}{}", policy_url(p), sheet::indicator_chart_src(k + 1)), c));
         }
         Job::Program(i) => {
             let p = &m.programs[i];
@@ -903,6 +1030,12 @@ pub fn indicator_series(ind: &PolicyIndicator) -> Result<IndicatorSeries, &'stat
                     value: v,
                 })
             })
+            .collect(),
+        other_actuals: ind
+            .actuals
+            .iter()
+            .filter(|p| num(&p.value).is_none())
+            .map(|p| (p.year, p.value.clone()))
             .collect(),
     })
 }

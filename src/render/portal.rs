@@ -758,7 +758,7 @@ pub fn data_page(m: &Model, size_of: &dyn Fn(&str) -> Option<usize>) -> DataPage
                         label: c.label,
                         key: c.key,
                         unit: c.unit,
-                        about: c.about.into(),
+                        about: c.about.clone(),
                     })
                     .collect(),
             })

@@ -16,6 +16,7 @@ use toml::Spanned;
 fn did_you_mean<'a>(d: Diagnostic, word: &str, all: impl Iterator<Item = &'a str> + Clone) -> Diagnostic {
     match suggest(word, all.clone()) {
         Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
+        None if all.clone().next().is_none() => d.help("plan.toml にこの階層の節点がまだありません。[[nodes]] を書き足してください / plan.toml has no node of this level yet: add it with [[nodes]]"),
         None => d.help(format!(
             "書けるもの / allowed：{}",
             all.take(30).collect::<Vec<_>>().join(", ")
