@@ -102,9 +102,91 @@ fn init_lists_the_forms_it_knows() {
         .as_deref()
         .unwrap()
         .contains("default"));
+    let help = d.iter().next().unwrap().help.clone().unwrap();
+    for form in ["jimu-jigyo", "shisaku"] {
+        assert!(help.contains(form), "{form} not listed: {help}");
+    }
     let d = scaffold::init(&tmp.path().join("x"), "default", None, Some(21)).unwrap_err();
     assert_eq!(codes(&d), ["E020"]);
     assert!(!tmp.path().join("x").exists());
+}
+
+/// The bundled forms `init --form` knows, with a field of each one's starter
+/// program that its page shows.
+const BUNDLED: [(&str, &str); 2] = [
+    ("jimu-jigyo", "防災危機管理課"),
+    ("shisaku", "防災危機管理課"),
+];
+
+#[test]
+fn init_with_a_bundled_form_writes_it_as_content_form_toml() {
+    for (form, _) in BUNDLED {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let written = scaffold::init(&root, form, Some("見本町"), Some(2025)).unwrap();
+        for f in [
+            "content/site.toml",
+            "content/form.toml",
+            "content/plan.toml",
+            "content/programs/bosai-kunren/program.toml",
+            "content/programs/bosai-kunren/2025.toml",
+            ".gitignore",
+            ".github/workflows/mieru.yml",
+            "README.md",
+        ] {
+            assert!(
+                written.iter().any(|w| w == Path::new(f)),
+                "{form}: {f} not written"
+            );
+            assert!(root.join(f).is_file(), "{form}: {f}");
+        }
+        let bundled =
+            std::fs::read_to_string(repo_root().join(format!("forms/{form}.toml"))).unwrap();
+        let form_toml = std::fs::read_to_string(root.join("content/form.toml")).unwrap();
+        assert_eq!(
+            form_toml, bundled,
+            "{form}: content/form.toml is the bundled form"
+        );
+        let site = std::fs::read_to_string(root.join("content/site.toml")).unwrap();
+        assert!(site.contains("city = \"見本町\""));
+        assert!(site.contains("evaluation_year = 2025"));
+        // The default form's editor schemas do not describe a declared form's keys.
+        assert!(!root.join("schema").exists(), "{form}");
+        for (_, text) in common::snapshot(&root) {
+            let text = String::from_utf8(text).unwrap();
+            assert!(
+                !text.contains("@YEAR@") && !text.contains("@WAREKI@") && !text.contains("@NEXT@"),
+                "{form}: a placeholder was left"
+            );
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    scaffold::init(tmp.path(), "default", None, Some(2025)).unwrap();
+    assert!(!tmp.path().join("content/form.toml").exists());
+    assert!(!tmp.path().join("content/plan.toml").exists());
+}
+
+/// Needs the loader of content/form.toml and content/plan.toml.
+#[test]
+fn a_site_started_from_a_bundled_form_checks_and_builds() {
+    for (form, department) in BUNDLED {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        scaffold::init(&root, form, Some("見本町"), Some(2025)).unwrap();
+        let checked = mieru::check(&root)
+            .unwrap_or_else(|d| panic!("{form}: {}", d.render(mieru::diag::MessageFormat::Human)));
+        assert!(
+            checked.warnings.is_empty(),
+            "{form}: {:?}",
+            checked.warnings
+        );
+        let (_t, out) = build_site(&root);
+        let page = text_of(&read(&out, "programs/bosai-kunren/index.html"));
+        assert!(page.contains("防災訓練事業"), "{form}");
+        assert!(page.contains(department), "{form}");
+        assert!(page.contains("1,200千円"), "{form}: the budget");
+        assert!(page.contains("令和7年度"), "{form}");
+    }
 }
 
 #[test]

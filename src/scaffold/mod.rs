@@ -8,7 +8,10 @@
 //! only by [`current_fiscal_year`], for `init`'s default year; a build never
 //! reads it.
 
+mod declared;
 mod text;
+
+pub use declared::{bundled, Bundled, BUNDLED};
 
 use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
 use crate::load::{self, raw::RawYear};
@@ -23,10 +26,20 @@ pub struct Form {
     pub about: &'static str,
 }
 
-pub const FORMS: &[Form] = &[Form {
-    name: "default",
-    about: "事務事業評価シート（施策・事業・年度ごとのファイル） / program evaluation sheet",
-}];
+pub const FORMS: &[Form] = &[
+    Form {
+        name: "default",
+        about: "事務事業評価シート（施策・事業・年度ごとのファイル） / program evaluation sheet",
+    },
+    Form {
+        name: "jimu-jigyo",
+        about: "事務事業評価シート（政策・施策・基本事業・施策内容の4階層、content/form.toml つき） / program sheet of a four-level plan",
+    },
+    Form {
+        name: "shisaku",
+        about: "施策評価シート（基本目標・基本施策・施策の3階層と施策シート、content/form.toml つき） / policy sheet",
+    },
+];
 
 /// The repository whose GitHub Releases the city's CI downloads mieru from:
 /// the release workflow sets `MIERU_RELEASES_REPO` to the repository it
@@ -179,8 +192,16 @@ pub fn init(
         .at(Location::file(dir))));
     }
     let city = city.unwrap_or("〇〇市");
-    let mut files = text::starter_site(city, year);
-    files.extend(crate::schema::editor_files(text::CHOICES));
+    let files = match declared::bundled(form) {
+        // A declared form: its keys are the form's, so the editor schemas
+        // of the default form's files are not written.
+        Some(b) => declared::starter_site(b, city, year),
+        None => {
+            let mut files = text::starter_site(city, year);
+            files.extend(crate::schema::editor_files(text::CHOICES));
+            files
+        }
+    };
     write_new(dir, files)
 }
 

@@ -17,11 +17,11 @@ pub const CHOICES: &[(&str, &[&str])] = &[
 ];
 
 /// A TOML string literal.
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-fn wareki(y: i64) -> String {
+pub(super) fn wareki(y: i64) -> String {
     wareki_fiscal_year(y as i32)
 }
 
@@ -268,34 +268,7 @@ pub fn starter_site(city: &str, year: i64) -> Vec<(PathBuf, String)> {
          special_funding = \"\"                                # うち特定財源（未記入）\n",
         w = wareki(next),
     );
-    let readme = format!(
-        "# {city} 行政評価サイト\n\
-         \n\
-         行政評価シートの内容を `content/` の TOML ファイルに書き、[mieru](https://github.com/{RELEASES_REPO}) で公開サイトを作ります。\n\
-         \n\
-         ## ファイル\n\
-         \n\
-         - `content/site.toml`：市の名前、評価年度、金額の単位、選択肢\n\
-         - `content/policies/<施策>.toml`：施策（1施策1ファイル）\n\
-         - `content/programs/<事業>/program.toml`：事業の年度によって変わらない項目\n\
-         - `content/programs/<事業>/<西暦>.toml`：事業の年度ごとの値\n\
-         \n\
-         値は三つの状態のどれかです：値（`amount = 100`）、該当なし（`amount = \"—\"`）、未記入（`amount = \"\"`）。\n\
-         \n\
-         ## 使い方\n\
-         \n\
-         ```sh\n\
-         mieru check                 # 誤りがないか調べる（ファイル名:行:列 で表示）\n\
-         mieru build                 # output/ にサイトを作る\n\
-         mieru new program <名前> --policy anshin --direction bosai   # 事業を追加\n\
-         mieru new year              # 次の評価年度を始める\n\
-         ```\n\
-         \n\
-         Visual Studio Code で開くと、拡張機能 Even Better TOML がキーの説明と入力の誤りを表示します（`schema/`）。\n\
-         \n\
-         `main` に push すると `.github/workflows/mieru.yml` がサイトを作り、GitHub Pages に公開します。\n\
-         プルリクエストでは誤りのある行に印が付きます。\n"
-    );
+    let readme = readme(city, None);
     vec![
         ("content/site.toml".into(), site),
         ("content/policies/anshin.toml".into(), policy),
@@ -314,10 +287,72 @@ pub fn starter_site(city: &str, year: i64) -> Vec<(PathBuf, String)> {
     ]
 }
 
+/// The starter site's README.md; `form` names a declared form (its files
+/// and commands differ), `None` is the default form.
+pub(super) fn readme(city: &str, form: Option<&str>) -> String {
+    let Some(about) = form else {
+        return format!(
+            "# {city} 行政評価サイト\n\
+             \n\
+             行政評価シートの内容を `content/` の TOML ファイルに書き、[mieru](https://github.com/{RELEASES_REPO}) で公開サイトを作ります。\n\
+             \n\
+             ## ファイル\n\
+             \n\
+             - `content/site.toml`：市の名前、評価年度、金額の単位、選択肢\n\
+             - `content/policies/<施策>.toml`：施策（1施策1ファイル）\n\
+             - `content/programs/<事業>/program.toml`：事業の年度によって変わらない項目\n\
+             - `content/programs/<事業>/<西暦>.toml`：事業の年度ごとの値\n\
+             \n\
+             値は三つの状態のどれかです：値（`amount = 100`）、該当なし（`amount = \"—\"`）、未記入（`amount = \"\"`）。\n\
+             \n\
+             ## 使い方\n\
+             \n\
+             ```sh\n\
+             mieru check                 # 誤りがないか調べる（ファイル名:行:列 で表示）\n\
+             mieru build                 # output/ にサイトを作る\n\
+             mieru new program <名前> --policy anshin --direction bosai   # 事業を追加\n\
+             mieru new year              # 次の評価年度を始める\n\
+             ```\n\
+             \n\
+             Visual Studio Code で開くと、拡張機能 Even Better TOML がキーの説明と入力の誤りを表示します（`schema/`）。\n\
+             \n\
+             `main` に push すると `.github/workflows/mieru.yml` がサイトを作り、GitHub Pages に公開します。\n\
+             プルリクエストでは誤りのある行に印が付きます。\n"
+        );
+    };
+    format!(
+        "# {city} 行政評価サイト\n\
+         \n\
+         行政評価シートの内容を `content/` の TOML ファイルに書き、[mieru](https://github.com/{RELEASES_REPO}) で公開サイトを作ります。\n\
+         シートの様式は {about} です。\n\
+         \n\
+         ## ファイル\n\
+         \n\
+         - `content/site.toml`：市の名前、評価年度、金額の単位\n\
+         - `content/form.toml`：シートの様式（欄の並び、見出し、選択肢）\n\
+         - `content/plan.toml`：総合計画の体系（階層ごとの項目とコード）\n\
+         - `content/policies/<施策>.toml`：施策シート（様式に施策シートがあるとき）\n\
+         - `content/programs/<事業>/program.toml`：事業の年度によって変わらない項目\n\
+         - `content/programs/<事業>/<西暦>.toml`：事業の年度ごとの値\n\
+         \n\
+         値は三つの状態のどれかです：値（`amount = 100`）、該当なし（`amount = \"—\"`）、未記入（`amount = \"\"`）。\n\
+         \n\
+         ## 使い方\n\
+         \n\
+         ```sh\n\
+         mieru check                 # 誤りがないか調べる（ファイル名:行:列 で表示）\n\
+         mieru build                 # output/ にサイトを作る\n\
+         ```\n\
+         \n\
+         `main` に push すると `.github/workflows/mieru.yml` がサイトを作り、GitHub Pages に公開します。\n\
+         プルリクエストでは誤りのある行に印が付きます。\n"
+    )
+}
+
 /// The city repository's CI: check on pull requests, build and publish to
 /// GitHub Pages on pushes to the default branch. The YAML is a file of its
 /// own so that actionlint checks exactly what `init` writes.
-fn workflow() -> String {
+pub(super) fn workflow() -> String {
     include_str!("files/mieru.yml")
         .replace("@MIERU_VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@MIERU_REPO@", RELEASES_REPO)
