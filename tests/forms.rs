@@ -286,7 +286,7 @@ fn in_data(f: &Field, v: &Value) -> Vec<String> {
             for row in v.as_array().unwrap() {
                 for cell in row.as_table().unwrap().values() {
                     if let State::Value(c) = state(cell) {
-                        out.push(scalar(c));
+                        out.extend(lines(&scalar(c)));
                     }
                 }
             }
@@ -444,7 +444,7 @@ fn check_sheet(
         for w in &want {
             let w_json = serde_json::Value::String(w.clone()).to_string();
             let w_json = w_json.trim_matches('"');
-            let ok = if core && found.is_empty() {
+            let ok = if core {
                 json_text.contains(w_json)
             } else {
                 found.iter().any(|x| x.contains(w_json))

@@ -134,6 +134,34 @@ pub fn text(field: &Field, v: &FieldValue, money_unit: &str) -> String {
     }
 }
 
+/// A field's value as the open data writes it: as [`text`], but dates in
+/// ISO form (2024-06-28) and flags as true / false, for machines to read.
+pub fn data_text(field: &Field, v: &FieldValue, money_unit: &str) -> String {
+    match v {
+        FieldValue::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+        FieldValue::Flag(b) => b.to_string(),
+        FieldValue::Table(rows) => match &field.kind {
+            Kind::Table { columns } => rows
+                .iter()
+                .map(|row| {
+                    columns
+                        .iter()
+                        .filter_map(|c| match row.get(&c.key) {
+                            Some(SheetValue::Value(v)) => Some(data_text(c, v, money_unit)),
+                            Some(SheetValue::NotApplicable) => Some("—".into()),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => String::new(),
+        },
+        _ => text(field, v, money_unit),
+    }
+}
+
 /// [`text`] over the three states: "" for blank, "—" for not applicable.
 pub fn sheet_text(field: &Field, v: Option<&SheetValue<FieldValue>>, money_unit: &str) -> SheetValue<String> {
     match v {

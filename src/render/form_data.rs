@@ -83,7 +83,7 @@ fn field_cell(m: &Model, f: &Field, v: Option<&SheetValue<FieldValue>>) -> Cell 
             Cell::Measure(SheetValue::Value(Measure::Number(*n)))
         }
         (FieldKind::Number { .. }, other) => Cell::Measure(other.map(|_| Measure::Number(0.0)).state_only()),
-        _ => Cell::SheetText(show::sheet_text(f, Some(v), &m.site.money_unit)),
+        _ => Cell::SheetText(v.map(|x| show::data_text(f, x, &m.site.money_unit))),
     }
 }
 
@@ -201,9 +201,31 @@ pub fn program_columns(m: &Model) -> Vec<Column> {
             ));
         }
     }
+    for (key, label, about) in placed_core(m) {
+        c.push(col(key, label, Kind::SheetText, about));
+    }
     c.extend(field_columns(m, &m.form.program, "事業のシートの項目"));
     c.extend(field_columns(m, &m.form.year, "年度のシートの項目"));
     c
+}
+
+/// The typed keys of program.toml that mieru's own columns leave out,
+/// when the form places them: they get a column of their own.
+const EXTRA_CORE: [(&str, &str); 4] = [
+    ("purpose", "事業の目的"),
+    ("related_departments", "関連部署（「、」区切り）"),
+    ("start_year", "開始年度"),
+    ("end_year", "終了年度"),
+];
+
+fn placed_core(m: &Model) -> Vec<(&'static str, &str, &'static str)> {
+    EXTRA_CORE
+        .iter()
+        .filter_map(|(k, about)| {
+            let f = m.form.program.field(k).filter(|f| f.is_core())?;
+            Some((*k, f.label.as_str(), *about))
+        })
+        .collect()
 }
 
 /// The added cells of a program's row for year `y`.
@@ -270,6 +292,15 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
             ));
             r.push(Cell::SheetText(a.map_or(absent.map(|_| String::new()), |a| a.reason.clone())));
         }
+    }
+    for (key, _, _) in placed_core(m) {
+        r.push(Cell::SheetText(match key {
+            "purpose" => p.purpose.clone(),
+            "related_departments" if p.related_departments.is_empty() => SheetValue::Blank,
+            "related_departments" => SheetValue::Value(p.related_departments.join("、")),
+            "start_year" => p.start_year.map_or(SheetValue::Blank, |y| SheetValue::Value(y.to_string())),
+            _ => p.end_year.map_or(SheetValue::Blank, |y| SheetValue::Value(y.to_string())),
+        }));
     }
     r.extend(field_cells(m, &m.form.program, &p.fields));
     r.extend(field_cells(m, &m.form.year, &y.fields));

@@ -194,7 +194,9 @@ fn jobs(m: &Model) -> Vec<Job> {
                 }
             }
         }
-        for &y in p.years.keys().filter(|&&y| y <= m.site.evaluation_year) {
+        // A declared form's sheets of the years to come are pages too, so
+        // that nothing written for them is left unshown.
+        for &y in p.years.keys().filter(|&&y| declared || y <= m.site.evaluation_year) {
             jobs.push(Job::ProgramYear(i, y));
         }
     }

@@ -610,7 +610,7 @@ fn point_text(p: &Point, unit: Option<&str>) -> String {
         SheetValue::NotApplicable => "—".into(),
         SheetValue::Blank => "未記入".into(),
     };
-    format!("{v}（{}）", wareki_fiscal_year(p.year))
+    format!("{v}（{}・{}年度）", wareki_fiscal_year(p.year), p.year)
 }
 
 fn num(v: &SheetValue<Measure>) -> Option<f64> {
@@ -1060,7 +1060,6 @@ pub fn sheet_program_page(m: &Model, p: &Program, y: i32, latest: bool, fmt: &Fm
         year_pages: p
             .years
             .keys()
-            .filter(|&&hy| hy <= m.site.evaluation_year)
             .map(|&hy| YearLink {
                 year_label: wareki_fiscal_year(hy),
                 url: program_year_url(p, hy),
