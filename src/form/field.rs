@@ -19,7 +19,11 @@ pub enum FieldValue {
     Text(String),
     /// list
     Lines(Vec<String>),
-    Date { year: i32, month: u32, day: u32 },
+    Date {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
     /// year, year_month: as written, and the Gregorian year (and month).
     Era {
         written: String,
@@ -45,10 +49,18 @@ pub type Fields = BTreeMap<String, SheetValue<FieldValue>>;
 /// Words that mean an open end (no end year).
 pub const OPEN_END: [&str; 4] = ["永年", "終期なし", "なし", "未定"];
 
-fn wrong(file: &SourceFile, field: &Field, span: std::ops::Range<usize>, expected: &str) -> Diagnostic {
+fn wrong(
+    file: &SourceFile,
+    field: &Field,
+    span: std::ops::Range<usize>,
+    expected: &str,
+) -> Diagnostic {
     Diagnostic::error(
         "E104",
-        format!("「{}」（{}）には{expected}を書いてください", field.label, field.key),
+        format!(
+            "「{}」（{}）には{expected}を書いてください",
+            field.label, field.key
+        ),
         format!("`{}` expects {}", field.key, field.kind.name()),
     )
     .at(file.locate(span))
@@ -112,7 +124,12 @@ pub fn read(
                     match item.get_ref() {
                         DeValue::String(s) => lines.push(s.to_string()),
                         _ => {
-                            return Err(wrong(file, field, item.span(), "文字のリスト（[\"…\", \"…\"]）"))
+                            return Err(wrong(
+                                file,
+                                field,
+                                item.span(),
+                                "文字のリスト（[\"…\", \"…\"]）",
+                            ))
                         }
                     }
                 }
@@ -144,7 +161,9 @@ pub fn read(
                 FieldValue::OpenEnd(written)
             } else {
                 match era::parse(&written) {
-                    Some(d) if crate::model::format::YEAR_RANGE.contains(&d.year) || d.year < 1950 => {
+                    Some(d)
+                        if crate::model::format::YEAR_RANGE.contains(&d.year) || d.year < 1950 =>
+                    {
                         FieldValue::Era {
                             written,
                             year: d.year,
@@ -199,7 +218,9 @@ pub fn read(
                         )
                         .at(file.locate(k.span()));
                         d = match suggest(k.get_ref(), names.iter().copied()) {
-                            Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
+                            Some(s) => d.help(format!(
+                                "`{s}` の誤りではありませんか / did you mean `{s}`?"
+                            )),
                             None => d.help(format!("列 / columns：{}", names.join(", "))),
                         };
                         return Err(d);
@@ -236,13 +257,17 @@ fn choice(
             )
             .at(file.locate(span));
             d = match suggest(t, options.iter().map(String::as_str)) {
-                Some(s) => d.help(format!("「{s}」の誤りではありませんか。選択肢：{} / did you mean `{s}`?", options.join("、"))),
+                Some(s) => d.help(format!(
+                    "「{s}」の誤りではありませんか。選択肢：{} / did you mean `{s}`?",
+                    options.join("、")
+                )),
                 None => d.help(format!("選択肢 / options：{}", options.join("、"))),
             };
             d
         })
     };
-    let (items, other_text): (Vec<(String, std::ops::Range<usize>)>, Option<String>) = match v.get_ref()
+    let (items, other_text): (Vec<(String, std::ops::Range<usize>)>, Option<String>) = match v
+        .get_ref()
     {
         DeValue::String(s) => (vec![(s.to_string(), v.span())], None),
         DeValue::Array(a) if multiple => {
@@ -283,7 +308,12 @@ fn choice(
             (items, text)
         }
         DeValue::Array(_) => {
-            return Err(wrong(file, field, v.span(), "選択肢を1つ（この項目は1つだけ選べます）"))
+            return Err(wrong(
+                file,
+                field,
+                v.span(),
+                "選択肢を1つ（この項目は1つだけ選べます）",
+            ))
         }
         _ => return Err(wrong(file, field, v.span(), "選択肢の文字")),
     };
@@ -315,7 +345,20 @@ fn date(s: &str) -> Option<(i32, u32, u32)> {
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then_some((y, m, d))
 }
 

@@ -37,7 +37,8 @@ pub struct Bundled {
 /// The bundled forms. `default` is the one used without a form.toml.
 pub const BUNDLED: &[Bundled] = &[Bundled {
     name: "default",
-    about: "施策と事務事業の評価シート（常総市の様式。form.toml なしで使われます） / the default form",
+    about:
+        "施策と事務事業の評価シート（常総市の様式。form.toml なしで使われます） / the default form",
     text: include_str!("../../forms/default.toml"),
 }];
 
@@ -189,9 +190,16 @@ pub enum Kind {
     List,
     Code,
     Date,
-    Year { open_end: bool },
-    YearMonth { open_end: bool },
-    Number { unit: Option<String>, decimals: Option<u8> },
+    Year {
+        open_end: bool,
+    },
+    YearMonth {
+        open_end: bool,
+    },
+    Number {
+        unit: Option<String>,
+        decimals: Option<u8>,
+    },
     Money,
     Flag,
     Choice {
@@ -199,7 +207,9 @@ pub enum Kind {
         multiple: bool,
         other: Option<usize>,
     },
-    Table { columns: Vec<Field> },
+    Table {
+        columns: Vec<Field>,
+    },
     /// A typed key of the sheet (name, department…).
     Core,
 }
@@ -354,7 +364,8 @@ impl Form {
             BUNDLED[0].text.to_string(),
         );
         let mut diags = Diagnostics::new();
-        let mut form = read(std::sync::Arc::new(file), &mut diags).expect("the bundled default form is valid");
+        let mut form =
+            read(std::sync::Arc::new(file), &mut diags).expect("the bundled default form is valid");
         form.is_default = true;
         form
     }
@@ -375,7 +386,9 @@ impl Form {
     /// The evaluation block of the year sheet, if the form has one.
     pub fn evaluation(&self) -> Option<(&[Stage], &[Criterion])> {
         self.year.blocks().find_map(|b| match b {
-            Block::Evaluation { stages, criteria } => Some((stages.as_slice(), criteria.as_slice())),
+            Block::Evaluation { stages, criteria } => {
+                Some((stages.as_slice(), criteria.as_slice()))
+            }
             _ => None,
         })
     }
@@ -505,7 +518,11 @@ fn resolve(raw: &RawForm, file: &SourceFile, diags: &mut Diagnostics) -> Form {
                 diags.push(
                     form_error(
                         format!("{}の項目 `{}` が2回あります", kind.label(), f.key),
-                        format!("field `{}` is declared twice on the {} sheet", f.key, kind.table()),
+                        format!(
+                            "field `{}` is declared twice on the {} sheet",
+                            f.key,
+                            kind.table()
+                        ),
                     )
                     .at(file.locate(raw_f.key.span())),
                 );
@@ -549,10 +566,10 @@ fn section(
             diags.push(d);
         }
     }
-    let key = s
-        .key
-        .as_ref()
-        .map_or_else(|| format!("{}-{}", kind.table(), index + 1), |k| k.get_ref().clone());
+    let key = s.key.as_ref().map_or_else(
+        || format!("{}-{}", kind.table(), index + 1),
+        |k| k.get_ref().clone(),
+    );
     let content = match &s.block {
         None => SectionContent::Fields(
             s.fields
@@ -593,7 +610,9 @@ fn keyed<T: Copy>(
                 )
                 .at(file.locate(k.span()));
                 d = match suggest(k.get_ref(), names.iter().copied()) {
-                    Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
+                    Some(s) => d.help(format!(
+                        "`{s}` の誤りではありませんか / did you mean `{s}`?"
+                    )),
                     None => d.help(format!("書けるもの / allowed：{}", names.join(", "))),
                 };
                 diags.push(d);
@@ -623,7 +642,9 @@ fn block(
             )
             .at(file.locate(name.span()));
             d = match suggest(other, names.iter().copied()) {
-                Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
+                Some(s) => d.help(format!(
+                    "`{s}` の誤りではありませんか / did you mean `{s}`?"
+                )),
                 None => d.help(format!(
                     "書けるブロック / blocks：{}",
                     BLOCKS
@@ -654,7 +675,11 @@ fn block(
             .at(file.locate(name.span()))
             .help(format!(
                 "置けるシート / sheets：{}",
-                sheets.iter().map(|k| k.table()).collect::<Vec<_>>().join(", ")
+                sheets
+                    .iter()
+                    .map(|k| k.table())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         );
         return None;
@@ -671,15 +696,36 @@ fn block(
     }
     Some(match name.get_ref().as_str() {
         "money" => Block::Money {
-            columns: keyed(file, "列", s.columns.as_ref(), MoneyColumn::ALL, MoneyColumn::key, diags),
+            columns: keyed(
+                file,
+                "列",
+                s.columns.as_ref(),
+                MoneyColumn::ALL,
+                MoneyColumn::key,
+                diags,
+            ),
             funding: match &s.funding {
                 None => Vec::new(),
-                list => keyed(file, "財源", list.as_ref(), FundingSource::ALL, FundingSource::key, diags),
+                list => keyed(
+                    file,
+                    "財源",
+                    list.as_ref(),
+                    FundingSource::ALL,
+                    FundingSource::key,
+                    diags,
+                ),
             },
             execution_rate: s.execution_rate,
         },
         "staff" => Block::Staff {
-            show: keyed(file, "人件費の項目", s.show.as_ref(), StaffPart::ALL, StaffPart::key, diags),
+            show: keyed(
+                file,
+                "人件費の項目",
+                s.show.as_ref(),
+                StaffPart::ALL,
+                StaffPart::key,
+                diags,
+            ),
         },
         "evaluation" => Block::Evaluation {
             stages: s
@@ -853,7 +899,10 @@ fn field(
                             diags.push(
                                 form_error(
                                     format!("other の `{}` が選択肢にありません", o.get_ref()),
-                                    format!("`other` names `{}`, which is not an option", o.get_ref()),
+                                    format!(
+                                        "`other` names `{}`, which is not an option",
+                                        o.get_ref()
+                                    ),
                                 )
                                 .at(file.locate(o.span()))
                                 .help(format!("選択肢 / options：{}", options.join("、"))),
@@ -882,7 +931,10 @@ fn field(
                         .iter()
                         .filter_map(|c| field(raw, file, sheet, c, false, diags))
                         .collect();
-                    if let Some(c) = columns.iter().find(|c| matches!(c.kind, Kind::Table { .. })) {
+                    if let Some(c) = columns
+                        .iter()
+                        .find(|c| matches!(c.kind, Kind::Table { .. }))
+                    {
                         diags.push(
                             form_error(
                                 format!("表の列 `{}` を表にはできません", c.key),
@@ -901,7 +953,9 @@ fn field(
                     )
                     .at(file.locate(k.span()));
                     d = match suggest(other, names.iter().copied()) {
-                        Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
+                        Some(s) => d.help(format!(
+                            "`{s}` の誤りではありませんか / did you mean `{s}`?"
+                        )),
                         None => d.help(kind_help()),
                     };
                     diags.push(d);

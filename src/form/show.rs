@@ -103,17 +103,20 @@ pub fn text(field: &Field, v: &FieldValue, money_unit: &str) -> String {
         (FieldValue::Number(n), _) => number(*n),
         (FieldValue::Money(n), _) => money_text(*n, money_unit),
         (FieldValue::Flag(b), _) => if *b { "該当" } else { "非該当" }.to_string(),
-        (FieldValue::Choice { selected, other }, Kind::Choice { options, other: o, .. }) => {
-            selected
-                .iter()
-                .filter_map(|&i| options.get(i).map(|name| (i, name)))
-                .map(|(i, name)| match (Some(i) == *o, other) {
-                    (true, Some(t)) => format!("{name}（{t}）"),
-                    _ => name.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("、")
-        }
+        (
+            FieldValue::Choice { selected, other },
+            Kind::Choice {
+                options, other: o, ..
+            },
+        ) => selected
+            .iter()
+            .filter_map(|&i| options.get(i).map(|name| (i, name)))
+            .map(|(i, name)| match (Some(i) == *o, other) {
+                (true, Some(t)) => format!("{name}（{t}）"),
+                _ => name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
         (FieldValue::Choice { .. }, _) => String::new(),
         (FieldValue::Table(rows), Kind::Table { columns }) => rows
             .iter()
@@ -163,7 +166,11 @@ pub fn data_text(field: &Field, v: &FieldValue, money_unit: &str) -> String {
 }
 
 /// [`text`] over the three states: "" for blank, "—" for not applicable.
-pub fn sheet_text(field: &Field, v: Option<&SheetValue<FieldValue>>, money_unit: &str) -> SheetValue<String> {
+pub fn sheet_text(
+    field: &Field,
+    v: Option<&SheetValue<FieldValue>>,
+    money_unit: &str,
+) -> SheetValue<String> {
     match v {
         Some(SheetValue::Value(x)) => SheetValue::Value(text(field, x, money_unit)),
         Some(SheetValue::NotApplicable) => SheetValue::NotApplicable,

@@ -217,8 +217,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     let mut out = RawContent::default();
     let mut form_failed = false;
     if let Some((rel, _)) = files.iter().find(|(_, r)| *r == Role::Form) {
-        let form = read_source(root, rel, diags)
-            .and_then(|f| crate::form::read(Arc::new(f), diags));
+        let form =
+            read_source(root, rel, diags).and_then(|f| crate::form::read(Arc::new(f), diags));
         match form {
             Some(f) => out.form = Arc::new(f),
             None => {
@@ -242,7 +242,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
             (parsed, d)
         })
         .collect();
-    let files: Vec<(PathBuf, Role)> = files.into_iter().filter(|(_, r)| *r != Role::Form).collect();
+    let files: Vec<(PathBuf, Role)> = files
+        .into_iter()
+        .filter(|(_, r)| *r != Role::Form)
+        .collect();
 
     for ((path, _), (parsed, _)) in files.iter().zip(&results) {
         if parsed.is_none() {

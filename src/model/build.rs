@@ -345,7 +345,10 @@ fn plan_policies(raw: &RawContent, form: &Form) -> (Vec<Policy>, Vec<String>, Ve
             continue;
         }
         let node = &plan[k];
-        let outline = node.parent.map(|p| plan[p].name.clone()).unwrap_or_default();
+        let outline = node
+            .parent
+            .map(|p| plan[p].name.clone())
+            .unwrap_or_default();
         if !outline_names.contains(&outline) {
             outline_names.push(outline.clone());
         }
@@ -460,7 +463,10 @@ fn option_index(options: &[String], s: &Option<toml::Spanned<String>>) -> Option
 }
 
 fn program(lp: &LoadedProgram, form: &Form, placed: Placed) -> Program {
-    let src = lp.program.as_ref().expect("placed programs have a program.toml");
+    let src = lp
+        .program
+        .as_ref()
+        .expect("placed programs have a program.toml");
     let d = &src.data;
     let (policy, direction, place) = placed;
     // The main indicator's values may also be written under its id in

@@ -133,7 +133,15 @@ mod tests {
 
     #[test]
     fn what_is_not_a_year_is_refused() {
-        for s in ["", "永年", "令和", "平成元年13月", "2020年13月", "abc", "令和0年"] {
+        for s in [
+            "",
+            "永年",
+            "令和",
+            "平成元年13月",
+            "2020年13月",
+            "abc",
+            "令和0年",
+        ] {
             assert_eq!(y(s), None, "{s}");
         }
     }

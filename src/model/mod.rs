@@ -419,9 +419,9 @@ impl ProgramYear {
             return s.total_cost.clone();
         }
         match (self.program_cost(), &s.cost) {
-            (SheetValue::Value(a), SheetValue::Value(b)) => {
-                a.checked_add(*b).map_or(SheetValue::Blank, SheetValue::Value)
-            }
+            (SheetValue::Value(a), SheetValue::Value(b)) => a
+                .checked_add(*b)
+                .map_or(SheetValue::Blank, SheetValue::Value),
             (SheetValue::Value(a), SheetValue::NotApplicable) => SheetValue::Value(a),
             (SheetValue::NotApplicable, SheetValue::Value(b)) => SheetValue::Value(*b),
             (SheetValue::NotApplicable, SheetValue::NotApplicable) => SheetValue::NotApplicable,

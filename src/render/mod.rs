@@ -3,26 +3,25 @@
 //! Each job is a pure function of the model and returns the bytes of one
 //! file; writing them is the output stage's business.
 
-pub mod accessibility;
-pub mod data;
-pub mod diff;
-pub mod feeds;
-pub mod form_data;
-pub mod portal;
-pub mod search;
-pub mod sheet;
+pub mod exports;
+pub mod pages;
 pub mod theme;
-pub mod view;
 
-use crate::chart::{self, BudgetYear, IndicatorPoint, IndicatorSeries};
+pub use exports::{data, feeds, form_data, search};
+pub use pages::{accessibility, diff, indicator_series, portal, sheet, view};
+
+use crate::chart;
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::model::format::{money, percent, wareki_fiscal_year};
-use crate::model::value::{Measure, SheetValue};
-use crate::model::{Model, Policy, PolicyIndicator, Program};
+use crate::model::format::money;
+use crate::model::Model;
+use pages::{
+    index_page, indicator_chart_title, not_found_page, page, policy_budget_years,
+    policy_chart_title, policy_page, program_budget_years, program_chart_title, program_page,
+    theme_rel,
+};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
-pub use theme::{Theme, THEMES_DIR};
 use sheet::{plan_node_page, sheet_policy_page, sheet_program_page};
+pub use theme::{Theme, THEMES_DIR};
 use view::*;
 
 /// What a produced file is, which decides how the output stage treats it.
@@ -78,58 +77,6 @@ enum Job {
     AccessibilityResults,
 }
 
-/// A Tera error with its whole cause chain (Tera puts the template line
-/// and column in the inner message).
-fn template_error(theme_dir: &Path, e: &tera::Error) -> Diagnostic {
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    let template = msg
-        .split('\'')
-        .nth(1)
-        .filter(|t| t.ends_with(".html"))
-        .map(|t| theme_dir.join("templates").join(t))
-        .unwrap_or_else(|| theme_dir.join("templates"));
-    // A parse error's own drawing of the line is shown by the diagnostic;
-    // keep its first words and its "= expected …" conclusion.
-    let en = match (msg.split_once("-->"), msg.rsplit_once("\n  = ")) {
-        (Some((head, _)), Some((_, tail))) => format!("{} {}", head.trim_end(), tail),
-        _ => msg.clone(),
-    };
-    Diagnostic::error(
-        "E063",
-        "テンプレートの処理に失敗しました",
-        en.split_whitespace().collect::<Vec<_>>().join(" "),
-    )
-    .at(template_place(&template, &msg))
-    .help("誤りは content/ ではなくテーマのテンプレートにあります / the error is in the theme's template, not in content/")
-}
-
-/// The line and column of a template syntax error, from the parser's
-/// ` --> line:col` and `line | text` lines; the whole template otherwise.
-fn template_place(template: &Path, msg: &str) -> Location {
-    let place = msg.split_once("--> ").and_then(|(_, rest)| {
-        let lc = rest.split_whitespace().next()?;
-        let (l, c) = lc.split_once(':')?;
-        Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
-    });
-    match place {
-        Some((line, col)) => {
-            let prefix = format!("{line} | ");
-            let source = msg
-                .lines()
-                .find_map(|l| l.trim_start().strip_prefix(prefix.as_str()))
-                .unwrap_or("");
-            Location::at_line(template, line, col, source)
-        }
-        None => Location::file(template),
-    }
-}
-
 /// Every job of the site. The few jobs that read the whole site (search
 /// index, site-wide data tables, lists) come first, so that they run while
 /// the many small per-program jobs are spread over the other threads,
@@ -152,8 +99,12 @@ fn jobs(m: &Model) -> Vec<Job> {
         for (k, ind) in p.indicators.iter().enumerate() {
             if declared {
                 let title = format!("{}の目標と実績", ind.name);
-                if sheet::series_chart_parts(&title, ind.unit.as_deref(), &sheet::policy_series(ind))
-                    .is_ok()
+                if sheet::series_chart_parts(
+                    &title,
+                    ind.unit.as_deref(),
+                    &sheet::policy_series(ind),
+                )
+                .is_ok()
                 {
                     jobs.push(Job::PolicySeriesChart(i, k));
                 }
@@ -169,12 +120,10 @@ fn jobs(m: &Model) -> Vec<Job> {
             }
         }
     }
-    let money_block = crate::model::build::has_block(&m.form, |b| {
-        matches!(b, crate::form::Block::Money { .. })
-    });
-    let staff_block = crate::model::build::has_block(&m.form, |b| {
-        matches!(b, crate::form::Block::Staff { .. })
-    });
+    let money_block =
+        crate::model::build::has_block(&m.form, |b| matches!(b, crate::form::Block::Money { .. }));
+    let staff_block =
+        crate::model::build::has_block(&m.form, |b| matches!(b, crate::form::Block::Staff { .. }));
     for (i, p) in m.programs.iter().enumerate() {
         jobs.push(Job::Program(i));
         if !declared || (money_block && !p.years.is_empty()) {
@@ -185,10 +134,17 @@ fn jobs(m: &Model) -> Vec<Job> {
                 jobs.push(Job::CostChart(i));
             }
             for (k, ind) in p.indicators.iter().enumerate() {
-                let title = format!("{}の目標と実績", ind.name.value().cloned().unwrap_or_default());
+                let title = format!(
+                    "{}の目標と実績",
+                    ind.name.value().cloned().unwrap_or_default()
+                );
                 let unit = ind.unit.value().map(String::as_str);
-                if sheet::series_chart_parts(&title, unit, &sheet::program_series(p, &ind.id, k == 0))
-                    .is_ok()
+                if sheet::series_chart_parts(
+                    &title,
+                    unit,
+                    &sheet::program_series(p, &ind.id, k == 0),
+                )
+                .is_ok()
                 {
                     jobs.push(Job::SeriesChart(i, k));
                 }
@@ -196,7 +152,11 @@ fn jobs(m: &Model) -> Vec<Job> {
         }
         // A declared form's sheets of the years to come are pages too, so
         // that nothing written for them is left unshown.
-        for &y in p.years.keys().filter(|&&y| declared || y <= m.site.evaluation_year) {
+        for &y in p
+            .years
+            .keys()
+            .filter(|&&y| declared || y <= m.site.evaluation_year)
+        {
             jobs.push(Job::ProgramYear(i, y));
         }
     }
@@ -553,7 +513,11 @@ fn run(m: &Model, theme: &Theme, cache: &Cache, job: Job) -> Result<OutputFile, 
             };
             (
                 format!("{path}index.html"),
-                page(theme, "sheet.html", &sheet_program_page(m, p, y, latest, &fmt))?,
+                page(
+                    theme,
+                    "sheet.html",
+                    &sheet_program_page(m, p, y, latest, &fmt),
+                )?,
             )
         }
         Job::PlanNode(n) => (
@@ -594,23 +558,34 @@ fn run(m: &Model, theme: &Theme, cache: &Cache, job: Job) -> Result<OutputFile, 
         Job::SeriesChart(i, k) => {
             let p = &m.programs[i];
             let ind = &p.indicators[k];
-            let title = format!("{}の目標と実績", ind.name.value().cloned().unwrap_or_default());
+            let title = format!(
+                "{}の目標と実績",
+                ind.name.value().cloned().unwrap_or_default()
+            );
             let unit = ind.unit.value().map(String::as_str);
-            let points = sheet::series_chart_parts(&title, unit, &sheet::program_series(p, &ind.id, k == 0))
-                .map_err(chart_error)?;
-            let c = chart::series_chart(&title, unit.unwrap_or(""), &points)
-                .map_err(chart_error)?;
-            return Ok(svg(format!("{}{}", program_url(p), sheet::indicator_chart_src(k + 1)), c));
+            let points =
+                sheet::series_chart_parts(&title, unit, &sheet::program_series(p, &ind.id, k == 0))
+                    .map_err(chart_error)?;
+            let c =
+                chart::series_chart(&title, unit.unwrap_or(""), &points).map_err(chart_error)?;
+            return Ok(svg(
+                format!("{}{}", program_url(p), sheet::indicator_chart_src(k + 1)),
+                c,
+            ));
         }
         Job::PolicySeriesChart(i, k) => {
             let p = &m.policies[i];
             let ind = &p.indicators[k];
             let title = format!("{}の目標と実績", ind.name);
-            let points = sheet::series_chart_parts(&title, ind.unit.as_deref(), &sheet::policy_series(ind))
-                .map_err(chart_error)?;
+            let points =
+                sheet::series_chart_parts(&title, ind.unit.as_deref(), &sheet::policy_series(ind))
+                    .map_err(chart_error)?;
             let c = chart::series_chart(&title, ind.unit.as_deref().unwrap_or(""), &points)
                 .map_err(chart_error)?;
-            return Ok(svg(format!("{}{}", policy_url(p), sheet::indicator_chart_src(k + 1)), c));
+            return Ok(svg(
+                format!("{}{}", policy_url(p), sheet::indicator_chart_src(k + 1)),
+                c,
+            ));
         }
         Job::Program(i) => {
             let p = &m.programs[i];
@@ -776,651 +751,4 @@ fn chart_error(e: String) -> Diagnostic {
         "グラフを描けませんでした",
         format!("chart failed: {e}"),
     )
-}
-
-fn page<T: serde::Serialize>(
-    theme: &Theme,
-    template: &str,
-    view: &T,
-) -> Result<String, Diagnostic> {
-    let ctx =
-        tera::Context::from_serialize(view).map_err(|e| template_error(&theme_rel(theme), &e))?;
-    theme.tera.render(template, &ctx).map_err(|e| {
-        let mut d = template_error(&theme_rel(theme), &e);
-        if d.location
-            .as_ref()
-            .is_some_and(|l| l.path.extension().is_none())
-        {
-            d.location = Some(Box::new(Location::file(
-                &theme_rel(theme).join("templates").join(template),
-            )));
-        }
-        if let Some(at) = render_error_place(theme, &d.message_en) {
-            d.location = Some(Box::new(at));
-        }
-        d
-    })
-}
-
-/// Where in its template a render error is. Tera tells no line for these,
-/// only the name it could not resolve (`Variable `x.y` not found`, a
-/// function, filter or test) and the template being rendered: the first
-/// place that name is used in that template, inside `{{ }}` or `{% %}`.
-fn render_error_place(theme: &Theme, msg: &str) -> Option<Location> {
-    let name = ["Variable `", "Function `", "Filter `", "Test `"]
-        .iter()
-        .filter_map(|k| msg.split_once(k))
-        .map(|(_, rest)| rest.split('`').next().unwrap_or(""))
-        .find(|n| !n.is_empty())?;
-    // The innermost template: the last one named.
-    let template = msg
-        .split('\'')
-        .skip(1)
-        .step_by(2)
-        .filter(|t| t.ends_with(".html") && !t.split('/').any(|p| p == ".."))
-        .last()?;
-    let text = std::fs::read_to_string(theme.dir.join("templates").join(template)).ok()?;
-    let mut from = 0;
-    while let Some(i) = text[from..].find(name) {
-        let at = from + i;
-        let before = &text[..at];
-        let open = before.rfind("{{").max(before.rfind("{%"));
-        let close = before.rfind("}}").max(before.rfind("%}"));
-        let ident =
-            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
-        let whole =
-            !ident(before.chars().next_back()) && !ident(text[at + name.len()..].chars().next());
-        if whole && open.is_some() && open > close {
-            let path = theme_rel(theme).join("templates").join(template);
-            return Some(Location::at(&path, &text, at..at + name.len()));
-        }
-        from = at + name.len();
-    }
-    None
-}
-
-fn theme_rel(theme: &Theme) -> PathBuf {
-    let name = theme.dir.file_name().map(PathBuf::from).unwrap_or_default();
-    Path::new(THEMES_DIR).join(name)
-}
-
-/// The way back to the site root from a page `depth` folders down; "./" at
-/// the top, so that no link is an empty `href`.
-fn depth_root(depth: usize) -> String {
-    if depth == 0 {
-        "./".to_string()
-    } else {
-        "../".repeat(depth)
-    }
-}
-
-fn common(
-    m: &Model,
-    depth: usize,
-    page_title: &str,
-    description: String,
-    path: &str,
-    crumbs: Vec<Link>,
-) -> Common {
-    let mut breadcrumbs = vec![Link {
-        name: "トップ".into(),
-        url: Some(String::new()),
-    }];
-    breadcrumbs.extend(crumbs);
-    if let Some(last) = breadcrumbs.last_mut() {
-        last.url = None;
-    }
-    Common {
-        site: SiteView::of(m),
-        root: depth_root(depth),
-        page_title: page_title.to_string(),
-        description,
-        canonical: m
-            .site
-            .base_url
-            .as_ref()
-            .map(|b| format!("{}/{}", b.trim_end_matches('/'), path)),
-        breadcrumbs,
-    }
-}
-
-fn index_page(m: &Model, fmt: &Fmt) -> IndexPage {
-    let year = wareki_fiscal_year(m.site.evaluation_year);
-    IndexPage {
-        common: common(
-            m,
-            0,
-            &m.site.title,
-            format!(
-                "{}の{}行政評価：施策と事業の予算・決算・成果",
-                m.site.city, year
-            ),
-            "",
-            vec![],
-        ),
-        budget_label: format!("{year}予算額"),
-        outlines: m
-            .outlines
-            .iter()
-            .map(|o| OutlineView {
-                name: o.name.clone(),
-                policies: o
-                    .policies
-                    .iter()
-                    .map(|&i| {
-                        let p = &m.policies[i];
-                        PolicySummary {
-                            slug: p.slug.clone(),
-                            name: p.name.clone(),
-                            url: policy_url(p),
-                            objective: Shown::text(&p.objective),
-                            directions: directions(m, p, fmt),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
-        policy_count: m.policies.len(),
-        program_count: m.programs.len(),
-    }
-}
-
-fn not_found_page(m: &Model) -> Common {
-    // The 404 page is served at any depth, so its links start from the path
-    // of base_url ("/joso/" for https://example.org/joso) when there is one.
-    let mut c = common(
-        m,
-        0,
-        "ページが見つかりません",
-        "お探しのページは見つかりませんでした。".into(),
-        "404.html",
-        vec![],
-    );
-    if let Some(base) = &m.site.base_url {
-        c.root = site_path(base);
-    }
-    c.breadcrumbs.push(Link {
-        name: "ページが見つかりません".into(),
-        url: None,
-    });
-    c.breadcrumbs[0].url = Some(String::new());
-    c
-}
-
-/// The path part of a base URL, with leading and trailing slashes:
-/// "https://example.org/joso" → "/joso/", "https://example.org" → "/".
-fn site_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
-    let path = path
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .trim_matches('/');
-    if path.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{path}/")
-    }
-}
-
-fn policy_budget_years(p: &Policy) -> Vec<BudgetYear> {
-    p.totals
-        .iter()
-        .map(|t| BudgetYear {
-            label: wareki_fiscal_year(t.year),
-            budget: t.budget.value.clone(),
-            settlement: t.settlement.value.clone(),
-        })
-        .collect()
-}
-
-fn program_budget_years(p: &Program) -> Vec<BudgetYear> {
-    p.years
-        .values()
-        .map(|y| BudgetYear {
-            label: wareki_fiscal_year(y.year),
-            budget: y.budget.amount.clone(),
-            settlement: y.settlement.amount.clone(),
-        })
-        .collect()
-}
-
-fn policy_chart_title(p: &Policy) -> String {
-    format!("施策「{}」の予算額と決算額（事業の合計）", p.name)
-}
-
-fn program_chart_title(p: &Program) -> String {
-    format!("{}の予算額と決算額", p.name)
-}
-
-fn indicator_chart_title(ind: &PolicyIndicator) -> String {
-    format!("{}の推移と目標", ind.name)
-}
-
-/// The numbers an indicator chart needs, or why it cannot be drawn.
-pub fn indicator_series(ind: &PolicyIndicator) -> Result<IndicatorSeries, &'static str> {
-    let num = |v: &SheetValue<Measure>| match v {
-        SheetValue::Value(Measure::Number(n)) => Some(*n),
-        _ => None,
-    };
-    let (Some((by, b)), Some((ty, t))) = (
-        ind.baseline.as_ref().and_then(|p| Some((p.year, num(&p.value)?))),
-        ind.target.as_ref().and_then(|p| Some((p.year, num(&p.value)?))),
-    ) else {
-        return Err("基準値か目標値が数値ではないため、グラフはありません。表をご覧ください。");
-    };
-    Ok(IndicatorSeries {
-        name: ind.name.clone(),
-        unit: ind.unit.clone().unwrap_or_default(),
-        baseline: IndicatorPoint {
-            year: by,
-            value: b,
-        },
-        target: IndicatorPoint {
-            year: ty,
-            value: t,
-        },
-        actuals: ind
-            .actuals
-            .iter()
-            .filter_map(|p| {
-                num(&p.value).map(|v| IndicatorPoint {
-                    year: p.year,
-                    value: v,
-                })
-            })
-            .collect(),
-        other_actuals: ind
-            .actuals
-            .iter()
-            .filter(|p| num(&p.value).is_none())
-            .map(|p| (p.year, p.value.clone()))
-            .collect(),
-    })
-}
-
-fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
-    let year = wareki_fiscal_year(m.site.evaluation_year);
-    let budget_years = policy_budget_years(p);
-    let unit = m.site.money_unit.clone();
-    let chart_title = policy_chart_title(p);
-    // A declared form may leave out the baseline or the target.
-    let blank = crate::model::Point {
-        year: 0,
-        value: SheetValue::Blank,
-        note: None,
-    };
-    PolicyPage {
-        common: common(
-            m,
-            2,
-            &format!("施策「{}」", p.name),
-            format!(
-                "{}の施策「{}」（{}）の目標・指標と主要事業",
-                m.site.city, p.name, p.outline
-            ),
-            &policy_url(p),
-            vec![Link {
-                name: format!("施策「{}」", p.name),
-                url: None,
-            }],
-        ),
-        name: p.name.clone(),
-        outline: p.outline.clone(),
-        objective: Shown::text(&p.objective),
-        code: p.code.clone(),
-        budget_label: format!("{year}予算額"),
-        directions: directions(m, p, fmt),
-        indicators: p
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(k, ind)| {
-                let unit = ind.unit.as_deref();
-                let point = |pt: &crate::model::Point| PointView {
-                    year_label: format!("{}年", pt.year),
-                    value: fmt.measure(&pt.value, unit),
-                    note: pt.note.clone(),
-                };
-                let (chart, chart_note) = match indicator_series(ind) {
-                    Ok(series) => (
-                        Some(ChartRef {
-                            src: format!("indicator-{}.svg", k + 1),
-                            title: indicator_chart_title(ind),
-                            alt: chart::indicator_desc(&indicator_chart_title(ind), &series),
-                        }),
-                        None,
-                    ),
-                    Err(why) => (None, Some(why.to_string())),
-                };
-                IndicatorView {
-                    name: ind.name.clone(),
-                    kind: ind.kind.clone(),
-                    concept: Shown::text(&ind.concept),
-                    direction: Shown::text(&ind.direction),
-                    unit: ind.unit.clone(),
-                    baseline: point(ind.baseline.as_ref().unwrap_or(&blank)),
-                    target: point(ind.target.as_ref().unwrap_or(&blank)),
-                    actuals: ind.actuals.iter().map(point).collect(),
-                    chart,
-                    chart_note,
-                }
-            })
-            .collect(),
-        reviews: p
-            .reviews
-            .iter()
-            .rev()
-            .map(|r| ReviewView {
-                year_label: wareki_fiscal_year(r.fiscal_year),
-                opinion_heading: format!(
-                    "{}の実施状況への意見",
-                    wareki_fiscal_year(r.fiscal_year - 1)
-                ),
-                council_opinion: Shown::text(&r.council_opinion),
-                achievement: Shown::text(&r.achievement),
-            })
-            .collect(),
-        totals: p
-            .totals
-            .iter()
-            .map(|t| TotalRow {
-                year_label: wareki_fiscal_year(t.year),
-                budget: fmt.total(&t.budget),
-                settlement: fmt.total(&t.settlement),
-            })
-            .collect(),
-        data_csv: format!("{}data.csv", policy_url(p)),
-        data_json: format!("{}data.json", policy_url(p)),
-        budget_chart: (!budget_years.is_empty()).then(|| ChartRef {
-            src: "budget.svg".into(),
-            alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &unit)),
-            title: chart_title,
-        }),
-    }
-}
-
-fn program_page(
-    m: &Model,
-    p: &Program,
-    y: i32,
-    is_latest: bool,
-    fmt: &Fmt,
-    text_changes: &[diff::FieldChange],
-) -> ProgramPage {
-    let policy = &m.policies[p.policy];
-    let unit = main_unit(p);
-    let depth = if is_latest { 2 } else { 3 };
-    let cur = p.year(y);
-    let plan = p.year(y + 1);
-    let label = wareki_fiscal_year(y);
-    let mut crumbs = vec![
-        Link {
-            name: format!("施策「{}」", policy.name),
-            url: Some(policy_url(policy)),
-        },
-        Link {
-            name: p.name.clone(),
-            url: Some(program_url(p)),
-        },
-    ];
-    if !is_latest {
-        crumbs.push(Link {
-            name: label.clone(),
-            url: None,
-        });
-    }
-    let path = if is_latest {
-        program_url(p)
-    } else {
-        program_year_url(p, y)
-    };
-    let budget_years = if is_latest {
-        program_budget_years(p)
-    } else {
-        Vec::new()
-    };
-    let chart_title = program_chart_title(p);
-    let money_unit = m.site.money_unit.clone();
-    let history_years: Vec<i32> = p.years.keys().copied().collect();
-    // The year-by-year tables and chart are on the program's page; a past
-    // sheet links there instead of repeating them.
-    let table_years: &[i32] = if is_latest { &history_years } else { &[] };
-    ProgramPage {
-        common: common(
-            m,
-            depth,
-            &if is_latest {
-                p.name.clone()
-            } else {
-                format!("{}（{label}）", p.name)
-            },
-            format!(
-                "{}「{}」（{}）の{label}行政評価シート",
-                m.site.city, p.name, p.department
-            ),
-            &path,
-            crumbs,
-        ),
-        name: p.name.clone(),
-        sheet_year_label: label.clone(),
-        is_latest,
-        latest_url: program_url(p),
-        department: p.department.clone(),
-        related_departments: p.related_departments.clone(),
-        code: p.code.clone(),
-        purpose: Shown::text(&p.purpose),
-        period: match (p.start_year, p.end_year) {
-            (None, None) => None,
-            (s, e) => Some(format!(
-                "{}〜{}",
-                s.map(wareki_fiscal_year).unwrap_or_default(),
-                e.map(wareki_fiscal_year).unwrap_or_default()
-            )),
-        },
-        budget_lines: p
-            .budget_lines
-            .iter()
-            .map(|b| BudgetLineView {
-                account: b.account.clone(),
-                parts: [
-                    (&b.section, "款"),
-                    (&b.subsection, "項"),
-                    (&b.item, "目"),
-                    (&b.program_no, "事業"),
-                ]
-                .into_iter()
-                .filter_map(|(c, suffix)| c.as_ref().map(|c| format!("{c}{suffix}")))
-                .collect(),
-                name: b.name.clone(),
-            })
-            .collect(),
-        position: PositionView {
-            outline: policy.outline.clone(),
-            objective: Shown::text(&policy.objective),
-            policy: Link {
-                name: policy.name.clone(),
-                url: Some(policy_url(policy)),
-            },
-            direction: policy.directions[p.direction].name.clone(),
-        },
-        current: DoCurrent {
-            year_label: label.clone(),
-            budget: fmt.money(&cur.budget.amount),
-            special_funding: fmt.money(&cur.budget.special_funding),
-            target: fmt.measure(&cur.target, unit),
-            activities: Shown::text(&cur.activities),
-        },
-        past: [1, 2]
-            .iter()
-            .map(|&back| do_past(&p.year(y - back), fmt, unit, back == 1))
-            .collect(),
-        check: {
-            let prev = p.year(y - 1);
-            CheckView {
-                heading: format!("{}実績の評価と分析", wareki_fiscal_year(y - 1)),
-                evaluation: Shown::text(&prev.evaluation),
-                analysis: Shown::text(&prev.analysis),
-                rating: prev.rating.clone(),
-            }
-        },
-        action: {
-            let prev = p.year(y - 1);
-            ActionView {
-                policy: Shown::text(&prev.action_policy),
-                decision: prev.decision.clone(),
-                indicators: p
-                    .indicators
-                    .iter()
-                    .map(|i| ProgramIndicatorView {
-                        kind: i.kind.clone(),
-                        name: Shown::text(&i.name),
-                        notes: i.notes.clone(),
-                        unit: Shown::text(&i.unit),
-                    })
-                    .collect(),
-            }
-        },
-        plan: PlanView {
-            year_label: wareki_fiscal_year(y + 1),
-            budget: fmt.money(&plan.budget.amount),
-            special_funding: fmt.money(&plan.budget.special_funding),
-            target: fmt.measure(&plan.target, unit),
-            activities: Shown::text(&plan.activities),
-            future: [2, 3]
-                .iter()
-                .map(|&ahead| FutureTarget {
-                    year_label: wareki_fiscal_year(y + ahead),
-                    target: fmt.measure(&p.year(y + ahead).target, unit),
-                })
-                .collect(),
-        },
-        history: table_years
-            .iter()
-            .map(|&hy| {
-                let h = p.year(hy);
-                HistoryRow {
-                    year_label: wareki_fiscal_year(hy),
-                    url: (hy <= m.site.evaluation_year).then(|| program_year_url(p, hy)),
-                    budget: fmt.money(&h.budget.amount),
-                    budget_special_funding: fmt.money(&h.budget.special_funding),
-                    settlement: fmt.money(&h.settlement.amount),
-                    settlement_special_funding: fmt.money(&h.settlement.special_funding),
-                    execution_rate: match (h.budget.amount.value(), h.settlement.amount.value()) {
-                        (Some(b), Some(s)) => percent(*s, *b),
-                        _ => None,
-                    },
-                    target: fmt.measure(&h.target, unit),
-                    result: fmt.measure(&h.result, unit),
-                    rating: h.rating.clone(),
-                }
-            })
-            .collect(),
-        funding: table_years
-            .iter()
-            .flat_map(|&hy| {
-                let h = p.year(hy);
-                [("予算", h.budget), ("決算", h.settlement)]
-                    .into_iter()
-                    .filter_map(move |(basis, money)| {
-                        money.funding.map(|f| FundingRow {
-                            year_label: wareki_fiscal_year(hy),
-                            basis: basis.to_string(),
-                            national: fmt.money(&f.national),
-                            prefectural: fmt.money(&f.prefectural),
-                            bonds: fmt.money(&f.bonds),
-                            other: fmt.money(&f.other),
-                            general: fmt.money(&f.general),
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect(),
-        staff: table_years
-            .iter()
-            .filter_map(|&hy| {
-                p.years[&hy].staff.as_ref().map(|s| StaffRow {
-                    year_label: wareki_fiscal_year(hy),
-                    headcount: Shown::of(&s.headcount, |n| {
-                        format!("{}人", crate::model::format::number(*n))
-                    }),
-                    cost: fmt.money(&s.cost),
-                })
-            })
-            .collect(),
-        other_indicators: p
-            .indicators
-            .iter()
-            .skip(1)
-            .filter(|_| is_latest)
-            .map(|ind| {
-                let u = ind.unit.value().map(String::as_str);
-                OtherIndicatorView {
-                    kind: ind.kind.clone(),
-                    name: Shown::text(&ind.name),
-                    unit: Shown::text(&ind.unit),
-                    rows: history_years
-                        .iter()
-                        .map(|&hy| {
-                            let v = p.years[&hy]
-                                .indicator_values
-                                .iter()
-                                .find(|(id, _, _)| *id == ind.id);
-                            FutureTargetResult {
-                                year_label: wareki_fiscal_year(hy),
-                                target: v
-                                    .map(|(_, t, _)| fmt.measure(t, u))
-                                    .unwrap_or_else(|| fmt.measure(&SheetValue::Blank, u)),
-                                result: v
-                                    .map(|(_, _, r)| fmt.measure(r, u))
-                                    .unwrap_or_else(|| fmt.measure(&SheetValue::Blank, u)),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
-        chart: (is_latest && !budget_years.is_empty()).then(|| ChartRef {
-            src: "budget.svg".into(),
-            alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &money_unit)),
-            title: chart_title,
-        }),
-        // Each sheet shows what changed from the year before it; the
-        // changes pages gather them by year.
-        text_changes: text_changes
-            .iter()
-            .filter(|c| c.to_year == y)
-            .cloned()
-            .collect(),
-        data_csv: format!("{}data.csv", program_url(p)),
-        data_json: format!("{}data.json", program_url(p)),
-        year_pages: history_years
-            .iter()
-            .filter(|&&hy| hy <= m.site.evaluation_year)
-            .map(|&hy| YearLink {
-                year_label: wareki_fiscal_year(hy),
-                url: program_year_url(p, hy),
-                current: !is_latest && hy == y,
-            })
-            .collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn site_path_keeps_only_the_path_of_base_url() {
-        assert_eq!(
-            site_path("https://example.org/joso-gyosei-hyoka"),
-            "/joso-gyosei-hyoka/"
-        );
-        assert_eq!(site_path("https://example.org/a/b/"), "/a/b/");
-        assert_eq!(site_path("https://example.org"), "/");
-        assert_eq!(site_path("https://example.org/?x=1"), "/");
-    }
 }

@@ -310,7 +310,7 @@ impl Theme {
             }
         }
         if let Err(e) = tera.add_raw_templates(sources) {
-            diags.push(super::template_error(&rel_dir, &e));
+            diags.push(super::pages::template_error(&rel_dir, &e));
         }
         let font_file = list(&src, "fonts", true, &mut diags)
             .into_iter()

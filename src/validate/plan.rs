@@ -13,7 +13,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use toml::Spanned;
 
-fn did_you_mean<'a>(d: Diagnostic, word: &str, all: impl Iterator<Item = &'a str> + Clone) -> Diagnostic {
+fn did_you_mean<'a>(
+    d: Diagnostic,
+    word: &str,
+    all: impl Iterator<Item = &'a str> + Clone,
+) -> Diagnostic {
     match suggest(word, all.clone()) {
         Some(s) => d.help(format!("`{s}` の誤りではありませんか / did you mean `{s}`?")),
         None if all.clone().next().is_none() => d.help("plan.toml にこの階層の節点がまだありません。[[nodes]] を書き足してください / plan.toml has no node of this level yet: add it with [[nodes]]"),
@@ -84,11 +88,11 @@ pub fn check_plan(raw: &RawContent, diags: &mut Diagnostics) {
             diags.push(
                 Diagnostic::error(
                     "E109",
+                    format!("{}のコード `{code}` が2回あります", form.levels[level].name),
                     format!(
-                        "{}のコード `{code}` が2回あります",
-                        form.levels[level].name
+                        "code `{code}` is used twice at level `{}`",
+                        n.level.get_ref()
                     ),
-                    format!("code `{code}` is used twice at level `{}`", n.level.get_ref()),
                 )
                 .at(file.locate(n.code.span()))
                 .help("同じ階層のコードは1つずつにしてください / codes are unique within a level"),
@@ -103,7 +107,8 @@ pub fn check_plan(raw: &RawContent, diags: &mut Diagnostics) {
         let code = &p.get_ref().0;
         let found = (0..level).any(|l| seen.contains_key(&(l, code.clone())));
         if !found {
-            let same_or_lower = (level..form.levels.len()).any(|l| seen.contains_key(&(l, code.clone())));
+            let same_or_lower =
+                (level..form.levels.len()).any(|l| seen.contains_key(&(l, code.clone())));
             diags.push(
                 Diagnostic::error(
                     "E110",
@@ -161,7 +166,11 @@ fn unlinked(s: &str) -> bool {
 
 /// A program's `place`: a code (or "―") per level, each a node of that
 /// level, consistent with the nodes' parents, reaching a 施策.
-pub fn check_program_place(raw: &RawContent, program: &Loaded<RawProgram>, diags: &mut Diagnostics) {
+pub fn check_program_place(
+    raw: &RawContent,
+    program: &Loaded<RawProgram>,
+    diags: &mut Diagnostics,
+) {
     let form = &raw.form;
     let file = &program.file;
     let d = &program.data;
@@ -179,9 +188,7 @@ pub fn check_program_place(raw: &RawContent, program: &Loaded<RawProgram>, diags
         }
     }
     let Some(place) = &d.place else {
-        diags.push(
-            super::missing_key(file, "place", &[]).help(place_example(form)),
-        );
+        diags.push(super::missing_key(file, "place", &[]).help(place_example(form)));
         return;
     };
     if raw.plan.is_none() {
@@ -206,17 +213,26 @@ pub fn check_program_place(raw: &RawContent, program: &Loaded<RawProgram>, diags
         if unlinked(v.get_ref()) {
             continue;
         }
-        match plan.iter().position(|n| n.level == level && n.code == *v.get_ref()) {
+        match plan
+            .iter()
+            .position(|n| n.level == level && n.code == *v.get_ref())
+        {
             Some(n) => chosen.push((level, n, v)),
             None => diags.push(did_you_mean(
                 Diagnostic::error(
                     "E112",
-                    format!("{}のコード `{}` が plan.toml にありません", form.levels[level].name, v.get_ref()),
+                    format!(
+                        "{}のコード `{}` が plan.toml にありません",
+                        form.levels[level].name,
+                        v.get_ref()
+                    ),
                     format!("plan.toml has no {} node `{}`", k, v.get_ref()),
                 )
                 .at(file.locate(v.span())),
                 v.get_ref(),
-                plan.iter().filter(|n| n.level == level).map(|n| n.code.as_str()),
+                plan.iter()
+                    .filter(|n| n.level == level)
+                    .map(|n| n.code.as_str()),
             )),
         }
     }
@@ -252,7 +268,9 @@ pub fn check_program_place(raw: &RawContent, program: &Loaded<RawProgram>, diags
             }
         }
     }
-    let Some(pl) = form.policy_level() else { return };
+    let Some(pl) = form.policy_level() else {
+        return;
+    };
     let reaches = chosen
         .iter()
         .any(|&(_, n, _)| ancestor_at(&plan, n, pl).is_some());
@@ -309,7 +327,10 @@ pub fn policies_with_programs(raw: &RawContent) -> BTreeSet<String> {
             let Some(level) = form.levels.iter().position(|l| l.key == *k) else {
                 continue;
             };
-            if let Some(n) = plan.iter().position(|n| n.level == level && n.code == *v.get_ref()) {
+            if let Some(n) = plan
+                .iter()
+                .position(|n| n.level == level && n.code == *v.get_ref())
+            {
                 if let Some(a) = ancestor_at(&plan, n, pl) {
                     codes.insert(plan[a].code.clone());
                 }
@@ -318,7 +339,13 @@ pub fn policies_with_programs(raw: &RawContent) -> BTreeSet<String> {
     }
     raw.policies
         .iter()
-        .filter(|p| p.source.data.code.as_ref().is_some_and(|c| codes.contains(&c.0)))
+        .filter(|p| {
+            p.source
+                .data
+                .code
+                .as_ref()
+                .is_some_and(|c| codes.contains(&c.0))
+        })
         .map(|p| p.slug.clone())
         .collect()
 }
@@ -426,7 +453,10 @@ fn check_option(
     )
     .at(file.locate(v.span()));
     d = match suggest(v.get_ref(), options.iter().map(String::as_str)) {
-        Some(s) => d.help(format!("「{s}」の誤りではありませんか。選択肢：{} / did you mean `{s}`?", options.join("、"))),
+        Some(s) => d.help(format!(
+            "「{s}」の誤りではありませんか。選択肢：{} / did you mean `{s}`?",
+            options.join("、")
+        )),
         None => d.help(format!("選択肢 / options：{}", options.join("、"))),
     };
     diags.push(d);

@@ -115,13 +115,13 @@ impl SiteView {
             source: s.source.clone(),
             licence_name: s.licence_name.clone(),
             licence_url: s.licence_url.clone(),
-            changes_url: super::diff::change_years(m)
+            changes_url: crate::render::diff::change_years(m)
                 .last()
                 .map(|y| format!("changes/{y}/")),
             accessibility_url: s
                 .accessibility
                 .as_ref()
-                .map(|_| super::accessibility::POLICY_PATH.to_string()),
+                .map(|_| crate::render::accessibility::POLICY_PATH.to_string()),
         }
     }
 }
@@ -299,7 +299,7 @@ pub struct ProgramPage {
     pub other_indicators: Vec<OtherIndicatorView>,
     pub chart: Option<ChartRef>,
     /// Texts that changed from one year to the next.
-    pub text_changes: Vec<super::diff::FieldChange>,
+    pub text_changes: Vec<crate::render::diff::FieldChange>,
     /// This program's rows of the open data, relative to the site root.
     pub data_csv: String,
     pub data_json: String,

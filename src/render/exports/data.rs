@@ -14,10 +14,10 @@
 //! `-20`); "—" never appears in a value cell, since its state column says
 //! `not_applicable`. The JSON keeps every text exactly as in the TOML.
 
-use super::view::{policy_url, program_url};
 use crate::model::format::{wareki_fiscal_year, wareki_year};
 use crate::model::value::{Measure, SheetValue};
 use crate::model::{Model, Money, Policy, Program, ProgramYear};
+use crate::render::view::{policy_url, program_url};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -324,7 +324,7 @@ fn program_columns(m: &Model) -> Vec<Column> {
         ),
     ]);
     if !m.form.is_default {
-        c.extend(super::form_data::program_columns(m));
+        c.extend(crate::render::form_data::program_columns(m));
     }
     c
 }
@@ -397,7 +397,7 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 Cell::Money(y.staff.as_ref().map_or(absent.clone(), |s| s.cost.clone())),
             ]);
             if !m.form.is_default {
-                r.extend(super::form_data::program_cells(m, p, y));
+                r.extend(crate::render::form_data::program_cells(m, p, y));
             }
             r
         })
@@ -503,11 +503,12 @@ fn program_indicator_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 .iter()
                 .find(|(id, _)| *id == ind.id)
                 .map(|(_, f)| f.clone());
-            let points = [("目標", Some(target)), ("実績", Some(result)), ("見込", forecast)];
-            for (label, v) in points
-                .into_iter()
-                .filter_map(|(l, v)| v.map(|v| (l, v)))
-            {
+            let points = [
+                ("目標", Some(target)),
+                ("実績", Some(result)),
+                ("見込", forecast),
+            ];
+            for (label, v) in points.into_iter().filter_map(|(l, v)| v.map(|v| (l, v))) {
                 let mut r = leading_cells(m, y.year, wareki_fiscal_year(y.year));
                 r.extend([
                     Cell::Text(Some("事業".into())),
@@ -596,7 +597,7 @@ fn policy_columns(m: &Model) -> Vec<Column> {
         ),
     ]);
     if !m.form.is_default {
-        c.extend(super::form_data::policy_columns(m));
+        c.extend(crate::render::form_data::policy_columns(m));
     }
     c
 }
@@ -637,7 +638,7 @@ fn policy_rows(m: &Model, p: &Policy) -> Vec<Vec<Cell>> {
                 Cell::SheetText(review.map(|r| r.achievement.clone()).unwrap_or_default()),
             ]);
             if !m.form.is_default {
-                r.extend(super::form_data::policy_cells(m, p));
+                r.extend(crate::render::form_data::policy_cells(m, p));
             }
             r
         })

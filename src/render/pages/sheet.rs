@@ -5,13 +5,13 @@
 //! their series, staged evaluations, the plan position, budget lines). The
 //! generic templates (`sheet.html`, `plan.html`) only print these.
 
-use super::view::{ChartRef, Common, Fmt, Link, Shown};
 use crate::chart;
 use crate::form::show::{self, OptionShown};
 use crate::form::{Block, Field, FieldValue, Kind, MoneyColumn, SectionContent, Sheet, StaffPart};
 use crate::model::format::{percent, wareki_fiscal_year};
 use crate::model::value::{Measure, SheetValue};
 use crate::model::{Model, PlanNode, Point, Policy, PolicyIndicator, Program, ProgramYear};
+use crate::render::view::{ChartRef, Common, Fmt, Link, Shown};
 use serde::Serialize;
 
 /// A page of a declared form: a program's sheet of one year, or a 施策 sheet.
@@ -34,7 +34,7 @@ pub struct SheetPage {
     pub program_groups: Vec<ProgramGroup>,
     pub data_csv: String,
     pub data_json: String,
-    pub year_pages: Vec<super::view::YearLink>,
+    pub year_pages: Vec<crate::render::view::YearLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,7 +167,7 @@ pub struct BudgetLineRow {
 #[derive(Debug, Serialize)]
 pub struct ProgramGroup {
     pub name: String,
-    pub programs: Vec<super::view::ProgramSummary>,
+    pub programs: Vec<crate::render::view::ProgramSummary>,
 }
 
 /// Whether a multi-line text reads as bullets.
@@ -189,13 +189,13 @@ pub fn field_view(field: &Field, v: Option<&SheetValue<FieldValue>>, unit: &str)
         key: field.key.clone(),
         label: field.label.clone(),
         kind: field.kind.name(),
-        bullets: matches!(field.kind, Kind::List)
-            || text.value().is_some_and(|t| has_bullets(t)),
+        bullets: matches!(field.kind, Kind::List) || text.value().is_some_and(|t| has_bullets(t)),
         value: state_only(&text),
         options: show::options(field, v),
         table: None,
     };
-    if let (Kind::Table { columns }, SheetValue::Value(FieldValue::Table(rows))) = (&field.kind, v) {
+    if let (Kind::Table { columns }, SheetValue::Value(FieldValue::Table(rows))) = (&field.kind, v)
+    {
         view.table = Some(TableView {
             columns: columns.iter().map(|c| c.label.clone()).collect(),
             rows: rows
@@ -230,7 +230,9 @@ fn opt_text(s: &Option<String>) -> SheetValue<String> {
 }
 
 fn era_label(y: Option<i32>) -> SheetValue<String> {
-    y.map_or(SheetValue::Blank, |y| SheetValue::Value(wareki_fiscal_year(y)))
+    y.map_or(SheetValue::Blank, |y| {
+        SheetValue::Value(wareki_fiscal_year(y))
+    })
 }
 
 fn measure_text(v: &SheetValue<Measure>, unit: Option<&str>) -> SheetValue<String> {
@@ -242,7 +244,10 @@ fn measure_text(v: &SheetValue<Measure>, unit: Option<&str>) -> SheetValue<Strin
 
 /// The value of a typed key of program.toml or the year file.
 fn program_core(p: &Program, y: &ProgramYear, key: &str) -> SheetValue<String> {
-    let unit = p.indicators.first().and_then(|i| i.unit.value().map(String::as_str));
+    let unit = p
+        .indicators
+        .first()
+        .and_then(|i| i.unit.value().map(String::as_str));
     match key {
         "name" => SheetValue::Value(p.name.clone()),
         "department" => SheetValue::Value(p.department.clone()),
@@ -320,7 +325,7 @@ pub fn place_levels(m: &Model, place: &[Option<usize>]) -> Vec<PlaceLevel> {
 pub fn node_url(m: &Model, n: usize) -> String {
     let node = &m.plan[n];
     match node.policy {
-        Some(p) => super::view::policy_url(&m.policies[p]),
+        Some(p) => crate::render::view::policy_url(&m.policies[p]),
         None => format!(
             "plan/{}-{}/",
             m.form.levels[node.level].key,
@@ -356,7 +361,12 @@ fn year_labels(years: &[i32]) -> Vec<String> {
     years.iter().map(|&y| wareki_fiscal_year(y)).collect()
 }
 
-fn money_row(label: &str, years: &[ProgramYear], fmt: &Fmt, f: impl Fn(&ProgramYear) -> SheetValue<i64>) -> YearRow {
+fn money_row(
+    label: &str,
+    years: &[ProgramYear],
+    fmt: &Fmt,
+    f: impl Fn(&ProgramYear) -> SheetValue<i64>,
+) -> YearRow {
     YearRow {
         label: label.to_string(),
         cells: years
@@ -371,7 +381,10 @@ pub const MONEY_CHART: &str = "money.svg";
 pub const COST_CHART: &str = "cost.svg";
 
 /// The money columns of a year, as the chart and table read them.
-pub fn money_columns(y: &ProgramYear, columns: &[MoneyColumn]) -> Vec<(MoneyColumn, bool, SheetValue<i64>)> {
+pub fn money_columns(
+    y: &ProgramYear,
+    columns: &[MoneyColumn],
+) -> Vec<(MoneyColumn, bool, SheetValue<i64>)> {
     columns
         .iter()
         .map(|&c| {
@@ -419,7 +432,9 @@ fn money_block(m: &Model, p: &Program, block: &Block, fmt: &Fmt, chart: bool) ->
         } else {
             c.label()
         };
-        rows.push(money_row(label, &ys, fmt, |y| money_columns(y, &[c])[0].2.clone()));
+        rows.push(money_row(label, &ys, fmt, |y| {
+            money_columns(y, &[c])[0].2.clone()
+        }));
     }
     for &f in funding {
         for (basis, pick) in [("予算", 0u8), ("決算", 1)] {
@@ -430,13 +445,18 @@ fn money_block(m: &Model, p: &Program, block: &Block, fmt: &Fmt, chart: bool) ->
             if !any {
                 continue;
             }
-            rows.push(money_row(&format!("{}（{basis}）", f.label()), &ys, fmt, |y| {
-                let money = if pick == 0 { &y.budget } else { &y.settlement };
-                money
-                    .funding
-                    .as_ref()
-                    .map_or(SheetValue::Blank, |fu| funding_value(fu, f))
-            }));
+            rows.push(money_row(
+                &format!("{}（{basis}）", f.label()),
+                &ys,
+                fmt,
+                |y| {
+                    let money = if pick == 0 { &y.budget } else { &y.settlement };
+                    money
+                        .funding
+                        .as_ref()
+                        .map_or(SheetValue::Blank, |fu| funding_value(fu, f))
+                },
+            ));
         }
     }
     if *execution_rate {
@@ -536,17 +556,28 @@ pub fn chart_cost_years(p: &Program) -> Vec<chart::CostYear> {
             chart::CostYear {
                 label: wareki_fiscal_year(y),
                 program_cost: py.program_cost(),
-                staff_cost: py.staff.as_ref().map_or(SheetValue::Blank, |s| s.cost.clone()),
+                staff_cost: py
+                    .staff
+                    .as_ref()
+                    .map_or(SheetValue::Blank, |s| s.cost.clone()),
                 total: py.total_cost(),
             }
         })
         .collect()
 }
 
-fn staff_block(m: &Model, p: &Program, show_parts: &[StaffPart], fmt: &Fmt, chart: bool) -> BlockView {
+fn staff_block(
+    m: &Model,
+    p: &Program,
+    show_parts: &[StaffPart],
+    fmt: &Fmt,
+    chart: bool,
+) -> BlockView {
     let years: Vec<i32> = p.years.keys().copied().collect();
     let ys: Vec<ProgramYear> = years.iter().map(|&y| p.year(y)).collect();
-    let num = |v: &SheetValue<f64>, unit: &str, d: u8| Shown::of(v, |n| show::number_text(*n, Some(unit), Some(d)));
+    let num = |v: &SheetValue<f64>, unit: &str, d: u8| {
+        Shown::of(v, |n| show::number_text(*n, Some(unit), Some(d)))
+    };
     let blank_f = SheetValue::<f64>::Blank;
     let rows = show_parts
         .iter()
@@ -564,10 +595,11 @@ fn staff_block(m: &Model, p: &Program, show_parts: &[StaffPart], fmt: &Fmt, char
                             &format!("{}/時間", fmt.unit),
                             1,
                         ),
-                        StaffPart::Cost => Shown::of(
-                            &s.map_or(SheetValue::Blank, |s| s.cost.clone()),
-                            |n| show::money_text(*n, fmt.unit),
-                        ),
+                        StaffPart::Cost => {
+                            Shown::of(&s.map_or(SheetValue::Blank, |s| s.cost.clone()), |n| {
+                                show::money_text(*n, fmt.unit)
+                            })
+                        }
                         StaffPart::TotalCost => {
                             Shown::of(&y.total_cost(), |n| show::money_text(*n, fmt.unit))
                         }
@@ -580,7 +612,10 @@ fn staff_block(m: &Model, p: &Program, show_parts: &[StaffPart], fmt: &Fmt, char
     let cy = chart_cost_years(p);
     BlockView::Staff {
         table: YearTable {
-            caption: format!("{}の人件費とトータルコスト（単位：{}）", p.name, m.site.money_unit),
+            caption: format!(
+                "{}の人件費とトータルコスト（単位：{}）",
+                p.name, m.site.money_unit
+            ),
             years: year_labels(&years),
             rows,
         },
@@ -593,7 +628,12 @@ fn staff_block(m: &Model, p: &Program, show_parts: &[StaffPart], fmt: &Fmt, char
 }
 
 /// A series row over years: each year's value of `f`.
-fn series_row(label: &str, years: &[i32], unit: Option<&str>, f: impl Fn(i32) -> SheetValue<Measure>) -> YearRow {
+fn series_row(
+    label: &str,
+    years: &[i32],
+    unit: Option<&str>,
+    f: impl Fn(i32) -> SheetValue<Measure>,
+) -> YearRow {
     YearRow {
         label: label.into(),
         cells: years
@@ -624,13 +664,21 @@ fn is_text(v: &SheetValue<Measure>) -> bool {
     matches!(v, SheetValue::Value(Measure::Text(_)))
 }
 
+/// One year of an indicator: its year, target, actual and forecast.
+pub type SeriesRow = (
+    i32,
+    SheetValue<Measure>,
+    SheetValue<Measure>,
+    SheetValue<Measure>,
+);
+
 /// The chart file of indicator `k` (1-based) on a page.
 pub fn indicator_chart_src(k: usize) -> String {
     format!("series-{k}.svg")
 }
 
 /// The series of a program's indicator by year.
-pub fn program_series(p: &Program, id: &str, main: bool) -> Vec<(i32, SheetValue<Measure>, SheetValue<Measure>, SheetValue<Measure>)> {
+pub fn program_series(p: &Program, id: &str, main: bool) -> Vec<SeriesRow> {
     p.years
         .keys()
         .map(|&y| {
@@ -641,7 +689,9 @@ pub fn program_series(p: &Program, id: &str, main: bool) -> Vec<(i32, SheetValue
                 py.indicator_values
                     .iter()
                     .find(|(i, _, _)| i == id)
-                    .map_or((SheetValue::Blank, SheetValue::Blank), |(_, t, r)| (t.clone(), r.clone()))
+                    .map_or((SheetValue::Blank, SheetValue::Blank), |(_, t, r)| {
+                        (t.clone(), r.clone())
+                    })
             };
             let f = py
                 .indicator_forecasts
@@ -655,9 +705,15 @@ pub fn program_series(p: &Program, id: &str, main: bool) -> Vec<(i32, SheetValue
 
 /// The series of a policy's indicator by year (targets, actuals, forecasts
 /// and the single target point merged by year).
-pub fn policy_series(ind: &PolicyIndicator) -> Vec<(i32, SheetValue<Measure>, SheetValue<Measure>, SheetValue<Measure>)> {
+pub fn policy_series(ind: &PolicyIndicator) -> Vec<SeriesRow> {
     let mut years: std::collections::BTreeSet<i32> = std::collections::BTreeSet::new();
-    for p in ind.targets.iter().chain(&ind.actuals).chain(&ind.forecasts).chain(&ind.target) {
+    for p in ind
+        .targets
+        .iter()
+        .chain(&ind.actuals)
+        .chain(&ind.forecasts)
+        .chain(&ind.target)
+    {
         years.insert(p.year);
     }
     let find = |list: &[Point], y: i32| {
@@ -683,7 +739,7 @@ pub fn policy_series(ind: &PolicyIndicator) -> Vec<(i32, SheetValue<Measure>, Sh
 pub fn series_chart_parts(
     title: &str,
     unit: Option<&str>,
-    series: &[(i32, SheetValue<Measure>, SheetValue<Measure>, SheetValue<Measure>)],
+    series: &[SeriesRow],
 ) -> Result<Vec<chart::SeriesYear>, String> {
     let points: Vec<chart::SeriesYear> = series
         .iter()
@@ -699,7 +755,9 @@ pub fn series_chart_parts(
         .filter(|(_, t, a, f)| num(t).is_some() || num(a).is_some() || num(f).is_some())
         .count();
     if numbers == 0 {
-        let text = series.iter().any(|(_, t, a, f)| is_text(t) || is_text(a) || is_text(f));
+        let text = series
+            .iter()
+            .any(|(_, t, a, f)| is_text(t) || is_text(a) || is_text(f));
         return Err(if text {
             format!("{title}：目標・実績が文字で記入されているため、グラフはありません。表をご覧ください。")
         } else {
@@ -710,18 +768,32 @@ pub fn series_chart_parts(
     Ok(points)
 }
 
-fn indicator_block(
-    name: &str,
+/// What an indicator block is made of, apart from its series.
+struct IndicatorSource<'a> {
+    name: &'a str,
     kind: Option<String>,
-    unit: Option<&str>,
+    unit: Option<&'a str>,
     formula: Shown,
-    final_target: Option<&Point>,
-    baseline: Option<&Point>,
+    final_target: Option<&'a Point>,
+    baseline: Option<&'a Point>,
     notes: Vec<String>,
-    series: Vec<(i32, SheetValue<Measure>, SheetValue<Measure>, SheetValue<Measure>)>,
+}
+
+fn indicator_block(
+    src: IndicatorSource<'_>,
+    series: Vec<SeriesRow>,
     k: usize,
     chart_on: bool,
 ) -> IndicatorBlock {
+    let IndicatorSource {
+        name,
+        kind,
+        unit,
+        formula,
+        final_target,
+        baseline,
+        notes,
+    } = src;
     let years: Vec<i32> = series.iter().map(|s| s.0).collect();
     let pick = |i: usize| {
         let series = &series;
@@ -785,13 +857,15 @@ fn program_indicators(p: &Program, chart_on: bool) -> BlockView {
                 let unit = ind.unit.value().map(String::as_str);
                 let name = ind.name.value().cloned().unwrap_or_default();
                 indicator_block(
-                    &name,
-                    ind.kind.clone(),
-                    unit,
-                    Shown::text(&ind.formula),
-                    ind.final_target.as_ref(),
-                    None,
-                    ind.notes.clone(),
+                    IndicatorSource {
+                        name: &name,
+                        kind: ind.kind.clone(),
+                        unit,
+                        formula: Shown::text(&ind.formula),
+                        final_target: ind.final_target.as_ref(),
+                        baseline: None,
+                        notes: ind.notes.clone(),
+                    },
                     program_series(p, &ind.id, k == 0),
                     k + 1,
                     chart_on,
@@ -809,13 +883,15 @@ fn policy_indicators(p: &Policy, chart_on: bool) -> BlockView {
             .enumerate()
             .map(|(k, ind)| {
                 indicator_block(
-                    &ind.name,
-                    ind.kind.clone(),
-                    ind.unit.as_deref(),
-                    Shown::text(&ind.concept),
-                    ind.final_target.as_ref(),
-                    ind.baseline.as_ref(),
-                    Vec::new(),
+                    IndicatorSource {
+                        name: &ind.name,
+                        kind: ind.kind.clone(),
+                        unit: ind.unit.as_deref(),
+                        formula: Shown::text(&ind.concept),
+                        final_target: ind.final_target.as_ref(),
+                        baseline: ind.baseline.as_ref(),
+                        notes: Vec::new(),
+                    },
                     policy_series(ind),
                     k + 1,
                     chart_on,
@@ -835,15 +911,21 @@ fn evaluation_block(m: &Model, y: &ProgramYear) -> BlockView {
             .map(|s| {
                 let e = y.evaluations.iter().find(|e| e.stage == s.key);
                 let sel = e.and_then(|e| e.choice);
-                let v = sel.map_or(SheetValue::Blank, |i| FieldValue::Choice {
-                    selected: vec![i],
-                    other: None,
-                }.into_value());
+                let v = sel.map_or(SheetValue::Blank, |i| {
+                    FieldValue::Choice {
+                        selected: vec![i],
+                        other: None,
+                    }
+                    .into_value()
+                });
                 StageView {
                     name: s.name.clone(),
                     options: show::options_of(&s.options, None, &v),
                     choice: text(&sel.and_then(|i| s.options.get(i).cloned())),
-                    reason: e.map_or_else(|| Shown::text(&SheetValue::Blank), |e| Shown::text(&e.reason)),
+                    reason: e.map_or_else(
+                        || Shown::text(&SheetValue::Blank),
+                        |e| Shown::text(&e.reason),
+                    ),
                     evaluator: e.and_then(|e| e.evaluator.clone()),
                 }
             })
@@ -853,15 +935,21 @@ fn evaluation_block(m: &Model, y: &ProgramYear) -> BlockView {
             for c in criteria {
                 let a = y.criteria.iter().find(|a| a.key == c.key);
                 let sel = a.and_then(|a| a.answer);
-                let v = sel.map_or(SheetValue::Blank, |i| FieldValue::Choice {
-                    selected: vec![i],
-                    other: None,
-                }.into_value());
+                let v = sel.map_or(SheetValue::Blank, |i| {
+                    FieldValue::Choice {
+                        selected: vec![i],
+                        other: None,
+                    }
+                    .into_value()
+                });
                 let row = CriterionRow {
                     question: c.question.clone(),
                     options: show::options_of(&c.options, None, &v),
                     answer: text(&sel.and_then(|i| c.options.get(i).cloned())),
-                    reason: a.map_or_else(|| Shown::text(&SheetValue::Blank), |a| Shown::text(&a.reason)),
+                    reason: a.map_or_else(
+                        || Shown::text(&SheetValue::Blank),
+                        |a| Shown::text(&a.reason),
+                    ),
                 };
                 match groups.last_mut() {
                     Some(g) if g.group == c.group => g.rows.push(row),
@@ -899,7 +987,10 @@ fn budget_lines(p: &Program) -> BlockView {
                 .into_iter()
                 .filter(|(c, _, n)| c.is_some() || n.is_some())
                 .map(|(c, suffix, n)| {
-                    let head = c.as_ref().map(|c| format!("{c}{suffix}")).unwrap_or_default();
+                    let head = c
+                        .as_ref()
+                        .map(|c| format!("{c}{suffix}"))
+                        .unwrap_or_default();
                     match n {
                         Some(n) if head.is_empty() => n.clone(),
                         Some(n) => format!("{head} {n}"),
@@ -915,41 +1006,62 @@ fn budget_lines(p: &Program) -> BlockView {
 
 /// The sections of a program's sheet for year `y`: program.toml's sections,
 /// then the year file's. Charts are only on the latest page.
-pub fn program_sections(m: &Model, p: &Program, y: i32, latest: bool, fmt: &Fmt) -> Vec<SectionView> {
+pub fn program_sections(
+    m: &Model,
+    p: &Program,
+    y: i32,
+    latest: bool,
+    fmt: &Fmt,
+) -> Vec<SectionView> {
     let py = p.year(y);
     let mut out = Vec::new();
     for (sheet, fields) in [(&m.form.program, &p.fields), (&m.form.year, &py.fields)] {
-        out.extend(sections(m, sheet, fields, fmt, &|key| program_core(p, &py, key), &|b| match b {
-            Block::Money { .. } => Some(money_block(m, p, b, fmt, latest)),
-            Block::Staff { show } => Some(staff_block(m, p, show, fmt, latest)),
-            Block::Indicators => Some(program_indicators(p, latest)),
-            Block::Evaluation { .. } => {
-                // The sheet shows the evaluation written for its year, or
-                // else the one of the year before (the results it looks back on).
-                let own = !py.evaluations.is_empty() || !py.criteria.is_empty();
-                let prev = p.year(y - 1);
-                let evaluated = if own || (prev.evaluations.is_empty() && prev.criteria.is_empty()) {
-                    py.clone()
-                } else {
-                    prev
-                };
-                Some(evaluation_block(m, &evaluated))
-            }
-            Block::Place => Some(BlockView::Place {
-                levels: place_levels(m, &p.place),
-            }),
-            Block::BudgetLines => Some(budget_lines(p)),
-        }));
+        out.extend(sections(
+            m,
+            sheet,
+            fields,
+            fmt,
+            &|key| program_core(p, &py, key),
+            &|b| match b {
+                Block::Money { .. } => Some(money_block(m, p, b, fmt, latest)),
+                Block::Staff { show } => Some(staff_block(m, p, show, fmt, latest)),
+                Block::Indicators => Some(program_indicators(p, latest)),
+                Block::Evaluation { .. } => {
+                    // The sheet shows the evaluation written for its year, or
+                    // else the one of the year before (the results it looks back on).
+                    let own = !py.evaluations.is_empty() || !py.criteria.is_empty();
+                    let prev = p.year(y - 1);
+                    let evaluated =
+                        if own || (prev.evaluations.is_empty() && prev.criteria.is_empty()) {
+                            py.clone()
+                        } else {
+                            prev
+                        };
+                    Some(evaluation_block(m, &evaluated))
+                }
+                Block::Place => Some(BlockView::Place {
+                    levels: place_levels(m, &p.place),
+                }),
+                Block::BudgetLines => Some(budget_lines(p)),
+            },
+        ));
     }
     out
 }
 
 /// The sections of a policy's 施策 sheet.
 pub fn policy_sections(m: &Model, p: &Policy, fmt: &Fmt) -> Vec<SectionView> {
-    sections(m, &m.form.policy, &p.fields, fmt, &|key| policy_core(p, key), &|b| match b {
-        Block::Indicators => Some(policy_indicators(p, true)),
-        _ => None,
-    })
+    sections(
+        m,
+        &m.form.policy,
+        &p.fields,
+        fmt,
+        &|key| policy_core(p, key),
+        &|b| match b {
+            Block::Indicators => Some(policy_indicators(p, true)),
+            _ => None,
+        },
+    )
 }
 
 fn sections(
@@ -994,7 +1106,10 @@ pub fn plan_crumbs(m: &Model, n: usize) -> Vec<Link> {
     ancestry(&m.plan, n)
         .into_iter()
         .map(|k| Link {
-            name: format!("{}「{}」", m.form.levels[m.plan[k].level].name, m.plan[k].name),
+            name: format!(
+                "{}「{}」",
+                m.form.levels[m.plan[k].level].name, m.plan[k].name
+            ),
             url: Some(node_url(m, k)),
         })
         .collect()
@@ -1002,7 +1117,7 @@ pub fn plan_crumbs(m: &Model, n: usize) -> Vec<Link> {
 
 /// A program's sheet of year `y` (the latest sheet when `latest`).
 pub fn sheet_program_page(m: &Model, p: &Program, y: i32, latest: bool, fmt: &Fmt) -> SheetPage {
-    use super::view::{program_url, program_year_url, YearLink};
+    use crate::render::view::{program_url, program_year_url, YearLink};
     let policy = &m.policies[p.policy];
     let label = wareki_fiscal_year(y);
     let mut crumbs: Vec<Link> = match policy.node {
@@ -1025,7 +1140,7 @@ pub fn sheet_program_page(m: &Model, p: &Program, y: i32, latest: bool, fmt: &Fm
         program_year_url(p, y)
     };
     SheetPage {
-        common: super::common(
+        common: crate::render::pages::common(
             m,
             if latest { 2 } else { 3 },
             &if latest {
@@ -1071,7 +1186,7 @@ pub fn sheet_program_page(m: &Model, p: &Program, y: i32, latest: bool, fmt: &Fm
 
 /// A policy's page: its 施策 sheet (when there is one) and its programs.
 pub fn sheet_policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> SheetPage {
-    use super::view::{policy_url, program_summary};
+    use crate::render::view::{policy_url, program_summary};
     let level = m
         .form
         .policy_level()
@@ -1087,7 +1202,7 @@ pub fn sheet_policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> SheetPage {
         });
     }
     SheetPage {
-        common: super::common(
+        common: crate::render::pages::common(
             m,
             2,
             &format!("{level}「{}」", p.name),
@@ -1143,7 +1258,7 @@ pub struct PlanPage {
     pub children_heading: String,
     pub children: Vec<ChildNode>,
     pub budget_label: String,
-    pub programs: Vec<super::view::ProgramSummary>,
+    pub programs: Vec<crate::render::view::ProgramSummary>,
 }
 
 #[derive(Debug, Serialize)]
@@ -1171,11 +1286,14 @@ pub fn plan_node_page(m: &Model, n: usize, fmt: &Fmt) -> PlanPage {
         .collect();
     let path = node_url(m, n);
     PlanPage {
-        common: super::common(
+        common: crate::render::pages::common(
             m,
             2,
             &format!("{level}「{}」", node.name),
-            format!("{}の{level}「{}」に位置付けられた事業", m.site.city, node.name),
+            format!(
+                "{}の{level}「{}」に位置付けられた事業",
+                m.site.city, node.name
+            ),
             &path,
             plan_crumbs(m, n),
         ),
@@ -1188,7 +1306,7 @@ pub fn plan_node_page(m: &Model, n: usize, fmt: &Fmt) -> PlanPage {
         programs: node
             .programs
             .iter()
-            .map(|&i| super::view::program_summary(m, &m.programs[i], fmt))
+            .map(|&i| crate::render::view::program_summary(m, &m.programs[i], fmt))
             .collect(),
     }
 }

@@ -6,9 +6,9 @@
 //! JST), and the feed's `updated` is the newest entry, or
 //! `SOURCE_DATE_EPOCH` when that is set.
 
-use super::diff::change_years;
 use crate::model::format::wareki_fiscal_year;
 use crate::model::Model;
+use crate::render::diff::change_years;
 
 /// Escapes text for XML content and attribute values.
 pub fn xml_escape(s: &str) -> String {

@@ -4,13 +4,13 @@
 //! (its Japanese labels as CSV headers, its ASCII keys as JSON names). The
 //! three states are kept as in every other column.
 
-use super::data::{col, money_col, Cell, Column, Kind};
-use super::sheet::{funding_value, money_columns};
 use crate::form::field::Fields;
 use crate::form::show;
 use crate::form::{Field, FieldValue, FundingSource, Kind as FieldKind, MoneyColumn, Sheet};
 use crate::model::value::{Measure, SheetValue};
 use crate::model::{Model, Policy, Program, ProgramYear};
+use crate::render::data::{col, money_col, Cell, Column, Kind};
+use crate::render::sheet::{funding_value, money_columns};
 
 /// The key of a city's field in the data: its own key, unless one of
 /// mieru's columns already has it.
@@ -77,12 +77,16 @@ fn field_cell(m: &Model, f: &Field, v: Option<&SheetValue<FieldValue>>) -> Cell 
     let blank = SheetValue::Blank;
     let v = v.unwrap_or(&blank);
     match (&f.kind, v) {
-        (FieldKind::Money, SheetValue::Value(FieldValue::Money(n))) => Cell::Money(SheetValue::Value(*n)),
+        (FieldKind::Money, SheetValue::Value(FieldValue::Money(n))) => {
+            Cell::Money(SheetValue::Value(*n))
+        }
         (FieldKind::Money, other) => Cell::Money(other.map(|_| 0).state_only()),
         (FieldKind::Number { .. }, SheetValue::Value(FieldValue::Number(n))) => {
             Cell::Measure(SheetValue::Value(Measure::Number(*n)))
         }
-        (FieldKind::Number { .. }, other) => Cell::Measure(other.map(|_| Measure::Number(0.0)).state_only()),
+        (FieldKind::Number { .. }, other) => {
+            Cell::Measure(other.map(|_| Measure::Number(0.0)).state_only())
+        }
         _ => Cell::SheetText(v.map(|x| show::data_text(f, x, &m.site.money_unit))),
     }
 }
@@ -116,13 +120,19 @@ pub fn program_columns(m: &Model) -> Vec<Column> {
             &format!("plan_{}_code", l.key),
             &format!("{}コード", l.name),
             Kind::Text,
-            &format!("計画の体系上の{}のコード（位置付けのないときは null／空欄）", l.name),
+            &format!(
+                "計画の体系上の{}のコード（位置付けのないときは null／空欄）",
+                l.name
+            ),
         ));
         c.push(col(
             &format!("plan_{}", l.key),
             &l.name,
             Kind::Text,
-            &format!("計画の体系上の{}（位置付けのないときは null／空欄）", l.name),
+            &format!(
+                "計画の体系上の{}（位置付けのないときは null／空欄）",
+                l.name
+            ),
         ));
     }
     for mc in MoneyColumn::ALL {
@@ -140,7 +150,10 @@ pub fn program_columns(m: &Model) -> Vec<Column> {
         "決算額が決算見込のときは「決算見込」、確定なら「決算」",
     ));
     for (basis_key, basis) in [("budget", "予算"), ("settlement", "決算")] {
-        for f in [FundingSource::NationalPrefectural, FundingSource::Beneficiary] {
+        for f in [
+            FundingSource::NationalPrefectural,
+            FundingSource::Beneficiary,
+        ] {
             c.push(money_col(
                 m,
                 &format!("{basis_key}_funding_{}", f.key()),
@@ -152,7 +165,12 @@ pub fn program_columns(m: &Model) -> Vec<Column> {
     c.extend([
         Column {
             unit: Some("時間".into()),
-            ..col("staff_hours", "延べ業務時間", Kind::Measure, "職員の延べ業務時間")
+            ..col(
+                "staff_hours",
+                "延べ業務時間",
+                Kind::Measure,
+                "職員の延べ業務時間",
+            )
         },
         Column {
             unit: Some(format!("{}/時間", m.site.money_unit)),
@@ -240,7 +258,14 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
         r.push(Cell::Money(v));
     }
     r.push(Cell::Text(match &y.settlement.amount {
-        SheetValue::Value(_) => Some(if y.settlement.estimate { "決算見込" } else { "決算" }.into()),
+        SheetValue::Value(_) => Some(
+            if y.settlement.estimate {
+                "決算見込"
+            } else {
+                "決算"
+            }
+            .into(),
+        ),
         _ => None,
     }));
     let absent = if p.runs_in(y.year) {
@@ -249,7 +274,10 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
         SheetValue::NotApplicable
     };
     for money in [&y.budget, &y.settlement] {
-        for f in [FundingSource::NationalPrefectural, FundingSource::Beneficiary] {
+        for f in [
+            FundingSource::NationalPrefectural,
+            FundingSource::Beneficiary,
+        ] {
             r.push(Cell::Money(
                 money
                     .funding
@@ -262,7 +290,9 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
         Cell::Measure(
             y.staff
                 .as_ref()
-                .map_or(absent.map(|_| Measure::Number(0.0)), |s| f(s).map(|n| Measure::Number(*n))),
+                .map_or(absent.map(|_| Measure::Number(0.0)), |s| {
+                    f(s).map(|n| Measure::Number(*n))
+                }),
         )
     };
     r.push(staff_num(|s| &s.hours));
@@ -281,7 +311,9 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
                     .and_then(|i| s.options.get(i).cloned())
                     .map_or(absent.map(|_| String::new()), SheetValue::Value),
             ));
-            r.push(Cell::SheetText(e.map_or(absent.map(|_| String::new()), |e| e.reason.clone())));
+            r.push(Cell::SheetText(
+                e.map_or(absent.map(|_| String::new()), |e| e.reason.clone()),
+            ));
         }
         for k in criteria {
             let a = y.criteria.iter().find(|a| a.key == k.key);
@@ -290,7 +322,9 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
                     .and_then(|i| k.options.get(i).cloned())
                     .map_or(absent.map(|_| String::new()), SheetValue::Value),
             ));
-            r.push(Cell::SheetText(a.map_or(absent.map(|_| String::new()), |a| a.reason.clone())));
+            r.push(Cell::SheetText(
+                a.map_or(absent.map(|_| String::new()), |a| a.reason.clone()),
+            ));
         }
     }
     for (key, _, _) in placed_core(m) {
@@ -298,8 +332,12 @@ pub fn program_cells(m: &Model, p: &Program, y: &ProgramYear) -> Vec<Cell> {
             "purpose" => p.purpose.clone(),
             "related_departments" if p.related_departments.is_empty() => SheetValue::Blank,
             "related_departments" => SheetValue::Value(p.related_departments.join("、")),
-            "start_year" => p.start_year.map_or(SheetValue::Blank, |y| SheetValue::Value(y.to_string())),
-            _ => p.end_year.map_or(SheetValue::Blank, |y| SheetValue::Value(y.to_string())),
+            "start_year" => p
+                .start_year
+                .map_or(SheetValue::Blank, |y| SheetValue::Value(y.to_string())),
+            _ => p
+                .end_year
+                .map_or(SheetValue::Blank, |y| SheetValue::Value(y.to_string())),
         }));
     }
     r.extend(field_cells(m, &m.form.program, &p.fields));

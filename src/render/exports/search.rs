@@ -9,8 +9,8 @@
 //! contains the whole query come first. `search.js` implements the same
 //! rules; tests run them in Rust over the written JSON.
 
-use super::view::{policy_url, program_url};
 use crate::model::Model;
+use crate::render::view::{policy_url, program_url};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;

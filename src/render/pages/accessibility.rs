@@ -3,10 +3,10 @@
 //! results come from the latest report of the browser checks; with none, the
 //! page says so instead of claiming a result.
 
-use super::common;
-use super::view::*;
 use crate::model::accessibility::{Accessibility, Report};
 use crate::model::Model;
+use crate::render::pages::common;
+use crate::render::view::*;
 use serde::Serialize;
 
 pub const POLICY_PATH: &str = "accessibility/";

@@ -3,13 +3,14 @@
 //! an overview of totals and ratings, a changes page per fiscal year, the
 //! search page and the open-data page.
 
-use super::data::{self, DataJob, DATASETS};
-use super::diff::{budget_changes, ChangeKind};
-use super::view::*;
-use super::{common, Fmt};
 use crate::model::format::wareki_fiscal_year;
 use crate::model::value::SheetValue;
 use crate::model::{total, Model, Program};
+use crate::render::data::{self, DataJob, DATASETS};
+use crate::render::diff::{budget_changes, ChangeKind};
+use crate::render::pages::common;
+use crate::render::view::Fmt;
+use crate::render::view::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -692,7 +693,7 @@ pub fn search_page(m: &Model) -> SearchPage {
                 url: None,
             }],
         ),
-        index_url: format!("../{}", super::search::INDEX_PATH),
+        index_url: format!("../{}", crate::render::search::INDEX_PATH),
     }
 }
 
