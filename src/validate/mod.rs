@@ -13,6 +13,7 @@ use std::path::Path;
 use toml::Spanned;
 
 mod plan;
+mod shown;
 
 /// A key mieru needs that the file (or its table under `table`) leaves out:
 /// the same message the reader gives for a missing key.
@@ -54,6 +55,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
             diags,
         );
         let d = &p.source.data;
+        shown::check_policy(&raw.form, &p.source, diags);
         check_required_text(&d.name, "施策名", file, &["name"], diags);
         match &d.outline {
             Some(o) => check_required_text(o.get_ref(), "施策の大綱", file, &["outline"], diags),
@@ -182,6 +184,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         };
         let file = &program.file;
         let d = &program.data;
+        shown::check_program(&raw.form, program, diags);
         check_required_text(&d.name, "事業名", file, &["name"], diags);
         check_required_text(&d.department, "担当課", file, &["department"], diags);
         for (i, line) in d.budget_lines.iter().enumerate() {
@@ -270,7 +273,10 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                     used_policies.insert(policy.get_ref().clone());
                 }
                 (policy, direction) => {
-                    for (key, v) in [("policy", policy.is_none()), ("direction", direction.is_none())] {
+                    for (key, v) in [
+                        ("policy", policy.is_none()),
+                        ("direction", direction.is_none()),
+                    ] {
                         if v {
                             diags.push(missing_key(file, key, &[]));
                         }
@@ -351,6 +357,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         let end = d.end_year.as_ref().map(|y| *y.get_ref());
         for (name_year, ly) in &lp.years {
             plan::check_evaluations(&raw.form, ly, diags);
+            shown::check_year(&raw.form, ly, diags);
             let outside =
                 start.is_some_and(|s| *name_year < s) || end.is_some_and(|e| *name_year > e);
             if outside {
