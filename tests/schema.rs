@@ -265,3 +265,56 @@ fn readme_field_reference_and_the_schema_name_the_same_keys() {
         );
     }
 }
+
+/// The built-in default form (forms/default.toml) and README's field
+/// reference name the same keys of each sheet, so the two cannot drift: a
+/// key README documents is one the default form places (as a field, or by
+/// a block: `budget_lines`, `indicators`), and the reverse.
+#[test]
+fn the_field_reference_follows_the_default_form() {
+    use mieru::form::{Block, Form, SectionContent, SheetKind};
+    let form = Form::default_form();
+    for (file, kind) in [
+        (File::Policy, SheetKind::Policy),
+        (File::Program, SheetKind::Program),
+        (File::Year, SheetKind::Year),
+    ] {
+        let mut in_readme: Vec<String> = readme_keys()
+            .into_iter()
+            .filter(|(f, _)| *f == file)
+            .map(|(_, k)| k.split('.').next().unwrap().to_string())
+            .collect();
+        in_readme.sort();
+        in_readme.dedup();
+        let mut in_form: Vec<String> = Vec::new();
+        for s in &form.sheet(kind).sections {
+            match &s.content {
+                SectionContent::Fields(fields) => {
+                    in_form.extend(fields.iter().map(|f| f.key.clone()))
+                }
+                SectionContent::Block(Block::BudgetLines) => in_form.push("budget_lines".into()),
+                SectionContent::Block(Block::Indicators) => in_form.push("indicators".into()),
+                SectionContent::Block(_) => {}
+            }
+        }
+        in_form.sort();
+        in_form.dedup();
+        assert_eq!(in_readme, in_form, "{kind:?}: README's field reference and forms/default.toml");
+        // Where README has a row of its own for a key, its 日本語 column is
+        // the default form's label.
+        let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+        let heading = match kind {
+            SheetKind::Policy => "### `content/policies/",
+            SheetKind::Program => "### `content/programs/<program>/program.toml`",
+            SheetKind::Year => "### `content/programs/<program>/<year>.toml`",
+        };
+        let section = readme.split(heading).nth(1).unwrap().split("\n### ").next().unwrap();
+        for f in form.sheet(kind).fields() {
+            let head = format!("| `{}` | ", f.key);
+            if let Some(row) = section.lines().find(|l| l.starts_with(&head)) {
+                let label = row[head.len()..].split(" |").next().unwrap();
+                assert_eq!(label, f.label, "{kind:?} `{}`", f.key);
+            }
+        }
+    }
+}
