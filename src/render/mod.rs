@@ -901,6 +901,12 @@ pub fn indicator_series(ind: &PolicyIndicator) -> Result<IndicatorSeries, &'stat
                 })
             })
             .collect(),
+        other_actuals: ind
+            .actuals
+            .iter()
+            .filter(|p| num(&p.value).is_none())
+            .map(|p| (p.year, p.value.clone()))
+            .collect(),
     })
 }
 
