@@ -405,3 +405,58 @@ pub fn indicator_desc(title: &str, s: &IndicatorSeries) -> String {
     }
     out
 }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(other_actuals: Vec<(i32, SheetValue<Measure>)>) -> IndicatorSeries {
+        IndicatorSeries {
+            name: "満足度".into(),
+            unit: "%".into(),
+            baseline: IndicatorPoint {
+                year: 2017,
+                value: 12.3,
+            },
+            target: IndicatorPoint {
+                year: 2022,
+                value: 17.3,
+            },
+            actuals: Vec::new(),
+            other_actuals,
+        }
+    }
+
+    #[test]
+    fn text_actuals_are_said_to_be_text_not_missing() {
+        frame::testing::font();
+        let s = series(vec![(
+            2020,
+            SheetValue::Value(Measure::Text("調査中".into())),
+        )]);
+        let desc = indicator_desc("満足度", &s);
+        assert!(!desc.contains("まだありません"), "{desc}");
+        assert!(
+            desc.contains("2020年の実績値は文字で記入されています（「調査中」）"),
+            "{desc}"
+        );
+        let c = indicator_chart("満足度", &s).unwrap();
+        assert_eq!(frame::testing::check(&c.svg), desc);
+        assert!(frame::testing::texts(&c.svg)
+            .iter()
+            .any(|t| t == "実績値は文字で記入されています（表をご覧ください）"));
+    }
+
+    #[test]
+    fn missing_actuals_are_said_with_their_state() {
+        let none = indicator_desc("満足度", &series(Vec::new()));
+        assert!(none.ends_with("実績値はまだありません。"), "{none}");
+        let s = series(vec![
+            (2020, SheetValue::NotApplicable),
+            (2021, SheetValue::Blank),
+        ]);
+        let desc = indicator_desc("満足度", &s);
+        assert!(desc.contains("実績値はまだありません。"), "{desc}");
+        assert!(desc.contains("2020年の実績値は該当なし（—）。"), "{desc}");
+        assert!(desc.contains("2021年の実績値は未記入。"), "{desc}");
+    }
+}
