@@ -1,11 +1,14 @@
 //! Charts: budget against settlement by fiscal year, and an indicator's
-//! path from baseline to target with its actual values. Drawn with plotters'
-//! SVG backend, text measured with the theme's font, then made a document:
-//! `role="img"`, `<title>` and a `<desc>` sentence carrying the numbers.
+//! path from baseline to target with its actual values (here); a year
+//! sheet's money columns (`money`), total cost (`cost`) and an indicator's
+//! target/actual/forecast series (`series`). Drawn with plotters' SVG
+//! backend, text measured with the theme's font, then made a document
+//! (`frame`): `role="img"`, `<title>` and a `<desc>` sentence carrying the
+//! numbers.
 //!
 //! Nothing here relies on colour alone: bars are identified by their label
-//! under the axis, points by marker shape and a text label. A value that is
-//! "—" or blank is written at its place, never drawn as a zero bar.
+//! and fill pattern, points by marker shape and a text label. A value that
+//! is "—" or blank is written at its place, never drawn as a zero bar.
 
 mod cost;
 mod font;
