@@ -1,5 +1,7 @@
 //! Micro-benchmarks of single render jobs on a synthetic site: one program
-//! page (view, template, and minify as the build does) and one budget chart.
+//! page (view, template, and minify as the build does), one budget chart,
+//! and one chart of each other kind (money columns, total cost, indicator
+//! series) over five years.
 //!
 //! ```sh
 //! cargo bench --bench render
@@ -64,4 +66,76 @@ fn program_page_minified() -> Vec<u8> {
 fn program_chart() -> Vec<u8> {
     let s = site();
     mieru::render::render_program_chart(&s.model, &s.theme, divan::black_box(7)).unwrap()
+}
+
+fn money_fmt(n: i64) -> String {
+    mieru::model::format::money(n, "千円")
+}
+
+fn label(i: i64) -> String {
+    mieru::model::format::wareki_fiscal_year(2020 + i as i32)
+}
+
+#[divan::bench]
+fn money_chart() -> String {
+    use mieru::chart::{ColumnKind::*, MoneyColumn, MoneyYear};
+    use mieru::model::value::SheetValue::Value;
+    site();
+    let years: Vec<MoneyYear> = (0..5)
+        .map(|i| MoneyYear {
+            label: label(i),
+            columns: [
+                Initial,
+                Supplementary,
+                CarriedOver,
+                Transfer,
+                Current,
+                Settlement,
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(k, kind)| MoneyColumn {
+                kind,
+                value: Value((k as i64 - 1) * 1_234 + i * 100),
+            })
+            .collect(),
+        })
+        .collect();
+    mieru::chart::money_chart("事業費の推移", "千円", divan::black_box(&years), money_fmt)
+        .unwrap()
+        .svg
+}
+
+#[divan::bench]
+fn cost_chart() -> String {
+    use mieru::model::value::SheetValue::Value;
+    site();
+    let years: Vec<mieru::chart::CostYear> = (0..5)
+        .map(|i| mieru::chart::CostYear {
+            label: label(i),
+            program_cost: Value(3_000 + i * 250),
+            staff_cost: Value(1_500),
+            total: Value(4_500 + i * 250),
+        })
+        .collect();
+    mieru::chart::cost_chart("トータルコスト", divan::black_box(&years), money_fmt)
+        .unwrap()
+        .svg
+}
+
+#[divan::bench]
+fn series_chart() -> String {
+    use mieru::model::value::{Measure::Number, SheetValue::Value};
+    site();
+    let points: Vec<mieru::chart::SeriesYear> = (0..5)
+        .map(|i| mieru::chart::SeriesYear {
+            year_label: label(i),
+            target: Value(Number(20.0 + i as f64 * 2.5)),
+            actual: Value(Number(18.0 + i as f64 * 2.0)),
+            forecast: Value(Number(19.0 + i as f64 * 2.2)),
+        })
+        .collect();
+    mieru::chart::series_chart("参加者数", "人", divan::black_box(&points))
+        .unwrap()
+        .svg
 }

@@ -1,35 +1,32 @@
 //! Charts: budget against settlement by fiscal year, and an indicator's
-//! path from baseline to target with its actual values. Drawn with plotters'
-//! SVG backend, text measured with the theme's font, then made a document:
-//! `role="img"`, `<title>` and a `<desc>` sentence carrying the numbers.
+//! path from baseline to target with its actual values (here); a year
+//! sheet's money columns (`money`), total cost (`cost`) and an indicator's
+//! target/actual/forecast series (`series`). Drawn with plotters' SVG
+//! backend, text measured with the theme's font, then made a document
+//! (`frame`): `role="img"`, `<title>` and a `<desc>` sentence carrying the
+//! numbers.
 //!
 //! Nothing here relies on colour alone: bars are identified by their label
-//! under the axis, points by marker shape and a text label. A value that is
-//! "—" or blank is written at its place, never drawn as a zero bar.
+//! and fill pattern, points by marker shape and a text label. A value that
+//! is "—" or blank is written at its place, never drawn as a zero bar.
 
+mod cost;
 mod font;
+mod frame;
+mod money;
+mod series;
 
+pub use cost::{cost_chart, cost_desc, CostYear};
 pub use font::register_font;
+pub use frame::escape_xml;
+pub use money::{money_chart, money_desc, ColumnKind, MoneyColumn, MoneyYear};
+pub use series::{series_chart, series_desc, SeriesYear};
 
-use crate::model::value::SheetValue;
+use crate::model::value::{Measure, SheetValue};
+use frame::{draw, err, nice_ceiling, text_style, Err, BUDGET, FONT, GRID, INK, MUTED, SETTLEMENT};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-const WIDTH: u32 = 720;
-const HEIGHT: u32 = 400;
-/// The family name charts are measured with (see `register_font`).
-const FONT: &str = "sans-serif";
-/// What the SVG asks the reader's browser for.
-const FONT_STACK: &str =
-    "IPAexGothic, 'IPAexゴシック', 'Noto Sans JP', 'Hiragino Sans', Meiryo, sans-serif";
-
-// Colours with at least 4.5:1 contrast on white.
-const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
-const GRID: RGBColor = RGBColor(0xd0, 0xd0, 0xd0);
-const BUDGET: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
-const SETTLEMENT: RGBColor = RGBColor(0xa8, 0x45, 0x0c);
-const MUTED: RGBColor = RGBColor(0x59, 0x59, 0x59);
+use plotters::style::text_anchor::{HPos, VPos};
 
 /// A finished chart: the SVG document and its accessible text.
 #[derive(Debug, Clone)]
@@ -62,18 +59,9 @@ pub struct IndicatorSeries {
     pub baseline: IndicatorPoint,
     pub target: IndicatorPoint,
     pub actuals: Vec<IndicatorPoint>,
-}
-
-type Err = String;
-
-fn err<E: std::fmt::Display>(e: E) -> Err {
-    e.to_string()
-}
-
-fn text_style(size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    let mut style = TextStyle::from((FONT, size).into_font()).pos(Pos::new(h, v));
-    style.color = color.to_backend_color();
-    style
+    /// Actual values that are not numbers (text, "—", blank), by year:
+    /// said in the desc, never plotted.
+    pub other_actuals: Vec<(i32, SheetValue<Measure>)>,
 }
 
 /// A bar chart of 予算額 and 決算額 by fiscal year.
@@ -86,26 +74,6 @@ pub fn budget_chart(
     let desc = budget_desc(title, years, &money);
     draw(title, desc, |root| {
         draw_budget(root, title, years, unit, &money)
-    })
-}
-
-/// Draws on a white SVG canvas and makes the result an accessible document.
-fn draw(
-    title: &str,
-    desc: String,
-    paint: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), Err>,
-) -> Result<Chart, Err> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        paint(&root)?;
-        root.present().map_err(err)?;
-    }
-    Ok(Chart {
-        svg: finish(svg, title, &desc),
-        title: title.to_string(),
-        desc,
     })
 }
 
@@ -386,8 +354,17 @@ fn draw_indicator(
         .map_err(err)?;
     if s.actuals.is_empty() {
         let (cx, cy) = chart.backend_coord(&((first + last) as f64 / 2.0, top * 0.12));
+        let text = if s
+            .other_actuals
+            .iter()
+            .any(|(_, v)| matches!(v, SheetValue::Value(Measure::Text(_))))
+        {
+            "実績値は文字で記入されています（表をご覧ください）"
+        } else {
+            "実績値はまだありません"
+        };
         root.draw(&Text::new(
-            "実績値はまだありません",
+            text,
             (cx, cy),
             text_style(16.0, MUTED, HPos::Center, VPos::Center),
         ))
@@ -405,9 +382,13 @@ pub fn indicator_desc(title: &str, s: &IndicatorSeries) -> String {
         s.target.year,
         n(s.target.value)
     );
-    if s.actuals.is_empty() {
+    let text = s
+        .other_actuals
+        .iter()
+        .any(|(_, v)| matches!(v, SheetValue::Value(Measure::Text(_))));
+    if s.actuals.is_empty() && !text {
         out.push_str("実績値はまだありません。");
-    } else {
+    } else if !s.actuals.is_empty() {
         let parts: Vec<String> = s
             .actuals
             .iter()
@@ -415,62 +396,70 @@ pub fn indicator_desc(title: &str, s: &IndicatorSeries) -> String {
             .collect();
         out.push_str(&format!("実績値は{}。", parts.join("、")));
     }
-    out
-}
-
-/// The smallest "nice" number (1, 2, 2.5 or 5 × 10ⁿ) at or above `v`.
-fn nice_ceiling(v: f64) -> f64 {
-    if v <= 0.0 || !v.is_finite() {
-        return 1.0;
-    }
-    let mag = 10f64.powf(v.log10().floor());
-    for m in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
-        if m * mag >= v {
-            return m * mag;
-        }
-    }
-    10.0 * mag
-}
-
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    for (year, v) in &s.other_actuals {
+        out.push_str(&match v {
+            SheetValue::Value(Measure::Text(t)) => {
+                format!("{year}年の実績値は文字で記入されています（「{t}」）。")
+            }
+            SheetValue::Value(Measure::Number(x)) => format!("{year}年の実績値は{}。", n(*x)),
+            SheetValue::NotApplicable => format!("{year}年の実績値は該当なし（—）。"),
+            SheetValue::Blank => format!("{year}年の実績値は未記入。"),
+        });
     }
     out
 }
-
-/// Makes plotters' output a standalone, accessible SVG document.
-fn finish(svg: String, title: &str, desc: &str) -> String {
-    let close = svg.find('>').unwrap_or(0);
-    let (open, rest) = svg.split_at(close);
-    let rest = &rest[1..];
-    // The font stack is said once, on the root, and inherited by every text.
-    let body = rest.replace(" font-family=\"sans-serif\"", "");
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{open} role=\"img\" aria-labelledby=\"chart-title chart-desc\" lang=\"ja\" font-family=\"{FONT_STACK}\">\n<title id=\"chart-title\">{}</title>\n<desc id=\"chart-desc\">{}</desc>\n{body}",
-        escape_xml(title),
-        escape_xml(desc)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn series(other_actuals: Vec<(i32, SheetValue<Measure>)>) -> IndicatorSeries {
+        IndicatorSeries {
+            name: "満足度".into(),
+            unit: "%".into(),
+            baseline: IndicatorPoint {
+                year: 2017,
+                value: 12.3,
+            },
+            target: IndicatorPoint {
+                year: 2022,
+                value: 17.3,
+            },
+            actuals: Vec::new(),
+            other_actuals,
+        }
+    }
+
     #[test]
-    fn nice_ceilings() {
-        assert_eq!(nice_ceiling(120.0), 120.0);
-        assert_eq!(nice_ceiling(600.0), 600.0);
-        assert_eq!(nice_ceiling(610.0), 800.0);
-        assert_eq!(nice_ceiling(24.0), 25.0);
-        assert_eq!(nice_ceiling(0.0), 1.0);
+    fn text_actuals_are_said_to_be_text_not_missing() {
+        frame::testing::font();
+        let s = series(vec![(
+            2020,
+            SheetValue::Value(Measure::Text("調査中".into())),
+        )]);
+        let desc = indicator_desc("満足度", &s);
+        assert!(!desc.contains("まだありません"), "{desc}");
+        assert!(
+            desc.contains("2020年の実績値は文字で記入されています（「調査中」）"),
+            "{desc}"
+        );
+        let c = indicator_chart("満足度", &s).unwrap();
+        assert_eq!(frame::testing::check(&c.svg), desc);
+        assert!(frame::testing::texts(&c.svg)
+            .iter()
+            .any(|t| t == "実績値は文字で記入されています（表をご覧ください）"));
+    }
+
+    #[test]
+    fn missing_actuals_are_said_with_their_state() {
+        let none = indicator_desc("満足度", &series(Vec::new()));
+        assert!(none.ends_with("実績値はまだありません。"), "{none}");
+        let s = series(vec![
+            (2020, SheetValue::NotApplicable),
+            (2021, SheetValue::Blank),
+        ]);
+        let desc = indicator_desc("満足度", &s);
+        assert!(desc.contains("実績値はまだありません。"), "{desc}");
+        assert!(desc.contains("2020年の実績値は該当なし（—）。"), "{desc}");
+        assert!(desc.contains("2021年の実績値は未記入。"), "{desc}");
     }
 }
