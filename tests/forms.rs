@@ -831,3 +831,80 @@ fn the_policy_indicators_show_seven_years_a_forecast_and_a_final_target() {
         );
     }
 }
+
+/// The `<desc>` of a chart: the sentence a screen reader hears, with the numbers.
+fn chart_desc(out: &Path, rel: &str) -> String {
+    let svg = read(out, rel);
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.attribute("role"), Some("img"), "{rel}");
+    assert!(
+        root.children().any(|n| n.has_tag_name("title")),
+        "{rel} has no title"
+    );
+    root.descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap_or_else(|| panic!("{rel} has no desc"))
+        .to_string()
+}
+
+#[test]
+fn the_charts_carry_each_kind_of_money_the_total_cost_and_the_indicator_series() {
+    let jimu = out("form-jimu-jigyo");
+    let money = chart_desc(jimu, "programs/hoikusho-unei/money.svg");
+    assert_all(
+        &money,
+        "the money chart",
+        &[
+            "当初予算410,000千円",
+            "補正△3,200千円",
+            "繰越該当なし",
+            "予算現額414,800千円",
+            "決算見込433,100千円",
+            "見込440,000千円",
+        ],
+    );
+    let cost = chart_desc(jimu, "programs/hoikusho-unei/cost.svg");
+    assert_all(
+        &cost,
+        "the total-cost chart",
+        &[
+            // 2020: computed, 402,315 + 291,840.
+            "令和2年度は事業費402,315千円、人件費291,840千円、トータルコスト694,155千円",
+            // 2022: as written on the sheet.
+            "トータルコスト718,094千円",
+        ],
+    );
+    let series = chart_desc(jimu, "programs/hoikusho-unei/series-3.svg");
+    assert_all(
+        &series,
+        "the indicator chart",
+        &["実績値12人", "目標値0人", "見込値0人"],
+    );
+    // The page points at each chart and repeats its numbers in a table.
+    let page = read(jimu, "programs/hoikusho-unei/index.html");
+    for src in ["money.svg", "cost.svg", "series-1.svg", "series-3.svg"] {
+        assert!(
+            page.contains(&format!("src={src}")) || page.contains(&format!("src=\"{src}\"")),
+            "{src}"
+        );
+    }
+    // A policy indicator of the 施策 form: its series chart with targets,
+    // actuals and the forecast, though it has no baseline year.
+    let shisaku = out("form-shisaku");
+    let dir = shisaku.join("policies");
+    let charts: Vec<String> = slugs(&dir)
+        .into_iter()
+        .flat_map(|p| {
+            let d = dir.join(&p);
+            slugs(&d)
+                .into_iter()
+                .filter(|f| f.starts_with("series-"))
+                .map(move |f| format!("policies/{p}/{f}"))
+        })
+        .collect();
+    assert!(charts.len() >= 3, "{charts:?}");
+    let all: String = charts.iter().map(|c| chart_desc(shisaku, c)).collect();
+    assert!(all.contains("見込値"), "{all}");
+}

@@ -299,7 +299,10 @@ fn the_field_reference_follows_the_default_form() {
         }
         in_form.sort();
         in_form.dedup();
-        assert_eq!(in_readme, in_form, "{kind:?}: README's field reference and forms/default.toml");
+        assert_eq!(
+            in_readme, in_form,
+            "{kind:?}: README's field reference and forms/default.toml"
+        );
         // Where README has a row of its own for a key, its 日本語 column is
         // the default form's label.
         let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
@@ -308,7 +311,13 @@ fn the_field_reference_follows_the_default_form() {
             SheetKind::Program => "### `content/programs/<program>/program.toml`",
             SheetKind::Year => "### `content/programs/<program>/<year>.toml`",
         };
-        let section = readme.split(heading).nth(1).unwrap().split("\n### ").next().unwrap();
+        let section = readme
+            .split(heading)
+            .nth(1)
+            .unwrap()
+            .split("\n### ")
+            .next()
+            .unwrap();
         for f in form.sheet(kind).fields() {
             let head = format!("| `{}` | ", f.key);
             if let Some(row) = section.lines().find(|l| l.starts_with(&head)) {

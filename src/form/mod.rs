@@ -35,12 +35,28 @@ pub struct Bundled {
 }
 
 /// The bundled forms. `default` is the one used without a form.toml.
-pub const BUNDLED: &[Bundled] = &[Bundled {
-    name: "default",
-    about:
-        "施策と事務事業の評価シート（常総市の様式。form.toml なしで使われます） / the default form",
-    text: include_str!("../../forms/default.toml"),
-}];
+pub const BUNDLED: &[Bundled] = &[
+    Bundled {
+        name: "default",
+        about: "施策と事務事業の評価シート（常総市の様式。form.toml なしで使われます） / the default form",
+        text: include_str!("../../forms/default.toml"),
+    },
+    Bundled {
+        name: "jimu-jigyo",
+        about: "事務事業評価シート（4階層の計画、財源・人件費・指標・二段階の評価） / program evaluation sheet",
+        text: include_str!("../../forms/jimu-jigyo.toml"),
+    },
+    Bundled {
+        name: "shisaku",
+        about: "施策評価シート（指標の7年の推移と見込、基本施策、主管課・関係課） / policy evaluation sheet",
+        text: include_str!("../../forms/shisaku.toml"),
+    },
+];
+
+/// A bundled form by name.
+pub fn bundled(name: &str) -> Option<&'static Bundled> {
+    BUNDLED.iter().find(|b| b.name == name)
+}
 
 /// Which sheet a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -988,6 +1004,16 @@ fn kind_help() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bundled_form_reads_without_a_problem() {
+        for b in BUNDLED {
+            let file = SourceFile::new(Path::new(b.name).to_path_buf(), b.text.to_string());
+            let mut diags = Diagnostics::new();
+            let form = read(std::sync::Arc::new(file), &mut diags);
+            assert!(form.is_some() && diags.is_empty(), "{}: {diags:?}", b.name);
+        }
+    }
 
     #[test]
     fn the_default_form_places_every_typed_key_of_its_sheets() {

@@ -27,7 +27,7 @@ pub struct Bundled {
 pub const BUNDLED: &[Bundled] = &[
     Bundled {
         name: "jimu-jigyo",
-        form: include_str!("../../forms/jimu-jigyo.toml"),
+        form: crate::form::BUNDLED[1].text,
         plan: include_str!("files/jimu-jigyo/plan.toml"),
         program: include_str!("files/jimu-jigyo/program.toml"),
         year: include_str!("files/jimu-jigyo/year.toml"),
@@ -37,7 +37,7 @@ pub const BUNDLED: &[Bundled] = &[
     },
     Bundled {
         name: "shisaku",
-        form: include_str!("../../forms/shisaku.toml"),
+        form: crate::form::BUNDLED[2].text,
         plan: include_str!("files/shisaku/plan.toml"),
         program: include_str!("files/shisaku/program.toml"),
         year: include_str!("files/shisaku/year.toml"),
