@@ -275,10 +275,11 @@ const SHOTS = [
   ['program', (paths) => paths.find((p) => /^programs\/[^/]+\/index\.html$/.test(p))],
 ];
 
-async function screenshots(browser, site, url, paths) {
+async function screenshots(browser, site, url, paths, shots = SHOTS, prefix = '') {
   mkdirSync(opt.screenshots, { recursive: true });
   const made = [];
-  for (const [label, pick] of SHOTS) {
+  for (const [name, pick] of shots) {
+    const label = prefix + name;
     const path = pick(paths);
     if (!path) continue;
     for (const [width, height] of [[375, 812], [1280, 900]]) {
@@ -380,6 +381,10 @@ for (const site of sites) {
   }
   if (opt.screenshots && site === sites[0]) {
     report.screenshots = await screenshots(browser, site, url, site.html.map((f) => rel(site, f)));
+  } else if (opt.screenshots && site.name.startsWith('form-')) {
+    // A program page of each bundled sheet form.
+    const made = await screenshots(browser, site, url, site.html.map((f) => rel(site, f)), [SHOTS[1], SHOTS[2]], `${site.name}-`);
+    report.screenshots = [...(report.screenshots || []), ...made];
   }
   await ctx.close();
   server.close();

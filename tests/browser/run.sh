@@ -77,6 +77,15 @@ else
   "$MIERU" check --root "$WORK/full"
 fi
 "$MIERU" build --root "$WORK/full" --output "$WORK/out/full" --quiet
+# The test sites of the bundled sheet forms: pages laid out from a declared form.
+FORM_SITES=()
+for form in form-jimu-jigyo form-shisaku; do
+  mkdir -p "$WORK/$form"
+  cp -R "$ROOT/tests/sites/$form/content" "$WORK/$form/content"
+  "$MIERU" check --root "$WORK/$form" --deny-warnings
+  "$MIERU" build --root "$WORK/$form" --output "$WORK/out/$form" --quiet
+  FORM_SITES+=(--site "$form=$WORK/out/$form")
+done
 
 # A program page with a sheet of several PDCA sections; on A4 it takes a few
 # pages, never one (everything squeezed) nor more than six (tables broken apart).
@@ -84,6 +93,7 @@ node "$HERE/check.mjs" \
   --chromium "$CHROMIUM" \
   --site "example=$WORK/out/example" \
   --site "full=$WORK/out/full" \
+  "${FORM_SITES[@]}" \
   --print "example:programs/teiju-jiritsuken/index.html:${PRINT_MIN_PAGES:-2}:${PRINT_MAX_PAGES:-6}" \
   --report "$HERE/report.json" \
   --screenshots "$ROOT/docs/screenshots"
