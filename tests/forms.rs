@@ -908,3 +908,21 @@ fn the_charts_carry_each_kind_of_money_the_total_cost_and_the_indicator_series()
     let all: String = charts.iter().map(|c| chart_desc(shisaku, c)).collect();
     assert!(all.contains("見込値"), "{all}");
 }
+
+#[test]
+fn the_search_index_finds_the_text_of_a_city_s_own_fields() {
+    let out = out("form-jimu-jigyo");
+    let index: serde_json::Value = serde_json::from_str(&read(out, "search-index.json")).unwrap();
+    // 「園舎」 is written only in the 課題と解決策 field (solutions) of 公立保育所運営事業.
+    let docs = index["docs"].as_array().unwrap();
+    let at = docs
+        .iter()
+        .position(|d| d["t"] == "公立保育所運営事業")
+        .unwrap();
+    for gram in ["園舎"] {
+        let hits = index["grams"][gram]
+            .as_array()
+            .unwrap_or_else(|| panic!("{gram} is not indexed"));
+        assert!(hits.iter().any(|h| h.as_u64() == Some(at as u64)), "{gram}");
+    }
+}

@@ -97,6 +97,21 @@ fn summary(s: &str) -> String {
     out
 }
 
+/// The texts of the city's own fields of a sheet, as the page writes them.
+fn own_texts(
+    m: &Model,
+    sheet: &crate::form::Sheet,
+    fields: &crate::form::field::Fields,
+) -> Vec<String> {
+    sheet
+        .own_fields()
+        .filter_map(|f| {
+            let v = fields.get(&f.key)?.value()?;
+            Some(crate::form::show::text(f, v, &m.site.money_unit))
+        })
+        .collect()
+}
+
 pub fn build(m: &Model) -> Index {
     let mut docs = Vec::new();
     // Each document's grams go into the index as soon as its text is put
@@ -128,6 +143,14 @@ pub fn build(m: &Model) -> Index {
                 parts.push(t.value().map(String::as_str));
             }
         }
+        // The text of a declared form's own fields is found too.
+        let own = own_texts(m, &m.form.program, &p.fields);
+        let own_years: Vec<String> = p
+            .years
+            .values()
+            .flat_map(|y| own_texts(m, &m.form.year, &y.fields))
+            .collect();
+        parts.extend(own.iter().chain(&own_years).map(|s| Some(s.as_str())));
         add(docs.len(), &parts);
         docs.push(Doc {
             t: p.name.clone(),
@@ -157,6 +180,8 @@ pub fn build(m: &Model) -> Index {
             parts.push(r.council_opinion.value().map(String::as_str));
             parts.push(r.achievement.value().map(String::as_str));
         }
+        let own = own_texts(m, &m.form.policy, &p.fields);
+        parts.extend(own.iter().map(|s| Some(s.as_str())));
         add(docs.len(), &parts);
         docs.push(Doc {
             t: format!("施策「{}」", p.name),
