@@ -134,6 +134,26 @@ pub const YEAR_CORE: &[&str] = &[
     "criteria",
 ];
 
+/// The typed keys a declared form may place as fields (the others are
+/// shown by blocks: `budget` by the money block, `staff` by the staff block…).
+pub const PLACEABLE_CORE: &[&str] = &[
+    "name",
+    "department",
+    "related_departments",
+    "purpose",
+    "code",
+    "start_year",
+    "end_year",
+    "fiscal_year",
+    "activities",
+    "target",
+    "result",
+    "outline",
+    "objective",
+    "check",
+    "action",
+];
+
 /// A city's sheet form, checked.
 #[derive(Debug, Clone)]
 pub struct Form {
@@ -437,6 +457,42 @@ impl Sheet {
             SectionContent::Fields(_) => None,
         })
     }
+}
+
+/// Reads a city's own form (content/form.toml): [`read`], and its typed
+/// keys must be ones a field can show.
+pub fn read_declared(file: std::sync::Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Form> {
+    let form = read(file.clone(), diags)?;
+    let before = diags.error_count();
+    for kind in [SheetKind::Policy, SheetKind::Program, SheetKind::Year] {
+        let sheet = match kind {
+            SheetKind::Policy => &form.policy,
+            SheetKind::Program => &form.program,
+            SheetKind::Year => &form.year,
+        };
+        for (si, s) in sheet.sections.iter().enumerate() {
+            let SectionContent::Fields(fields) = &s.content else {
+                continue;
+            };
+            for (fi, f) in fields.iter().enumerate() {
+                if f.is_core() && !PLACEABLE_CORE.contains(&f.key.as_str()) {
+                    let (si, fi) = (si.to_string(), fi.to_string());
+                    diags.push(
+                        form_error(
+                            format!("`{}` は欄としては置けません。決まった形の節（block）で示します", f.key),
+                            format!("`{}` cannot be placed as a field; a block shows it", f.key),
+                        )
+                        .at(file.locate_key(&[kind.table(), "sections", &si, "fields", &fi, "key"]))
+                        .help(format!(
+                            "欄として置けるのは {} です。事業費は block = \"money\"、人件費は \"staff\"、指標は \"indicators\"、評価は \"evaluation\" の節で示します / use a block for it",
+                            PLACEABLE_CORE.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    (diags.error_count() == before).then_some(form)
 }
 
 /// Reads and checks a form declaration. Every problem is reported.

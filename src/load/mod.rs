@@ -218,7 +218,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     let mut form_failed = false;
     if let Some((rel, _)) = files.iter().find(|(_, r)| *r == Role::Form) {
         let form =
-            read_source(root, rel, diags).and_then(|f| crate::form::read(Arc::new(f), diags));
+            read_source(root, rel, diags).and_then(|f| crate::form::read_declared(Arc::new(f), diags));
         match form {
             Some(f) => out.form = Arc::new(f),
             None => {

@@ -261,7 +261,32 @@ fn program_core(p: &Program, y: &ProgramYear, key: &str) -> SheetValue<String> {
         "activities" => y.activities.clone(),
         "target" => measure_text(&y.target, unit),
         "result" => measure_text(&y.result, unit),
+        "check" => labelled(&[
+            ("評価", &y.evaluation),
+            ("分析", &y.analysis),
+            ("評価区分", &opt_text(&y.rating)),
+        ]),
+        "action" => labelled(&[
+            ("方針", &y.action_policy),
+            ("今後の方向性", &opt_text(&y.decision)),
+        ]),
         _ => SheetValue::Blank,
+    }
+}
+
+/// Several typed texts as one value, each line led by its label; "—" when
+/// all are "—", blank when none is written.
+fn labelled(parts: &[(&str, &SheetValue<String>)]) -> SheetValue<String> {
+    let lines: Vec<String> = parts
+        .iter()
+        .filter_map(|(label, v)| v.value().map(|t| format!("{label}：{}", t.trim_end())))
+        .collect();
+    if !lines.is_empty() {
+        SheetValue::Value(lines.join("\n"))
+    } else if parts.iter().all(|(_, v)| matches!(v, SheetValue::NotApplicable)) {
+        SheetValue::NotApplicable
+    } else {
+        SheetValue::Blank
     }
 }
 
@@ -276,22 +301,6 @@ fn policy_core(p: &Policy, key: &str) -> SheetValue<String> {
     }
 }
 
-/// The typed keys a declared form may place as fields.
-pub const PLACEABLE_CORE: &[&str] = &[
-    "name",
-    "department",
-    "related_departments",
-    "purpose",
-    "code",
-    "start_year",
-    "end_year",
-    "fiscal_year",
-    "activities",
-    "target",
-    "result",
-    "outline",
-    "objective",
-];
 
 /// The plan above (and at) a program or policy, top first.
 pub fn place_levels(m: &Model, place: &[Option<usize>]) -> Vec<PlaceLevel> {
