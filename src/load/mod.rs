@@ -217,8 +217,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     let mut out = RawContent::default();
     let mut form_failed = false;
     if let Some((rel, _)) = files.iter().find(|(_, r)| *r == Role::Form) {
-        let form =
-            read_source(root, rel, diags).and_then(|f| crate::form::read_declared(Arc::new(f), diags));
+        let form = read_source(root, rel, diags)
+            .and_then(|f| crate::form::read_declared(Arc::new(f), diags));
         match form {
             Some(f) => out.form = Arc::new(f),
             None => {

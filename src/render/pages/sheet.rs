@@ -283,7 +283,10 @@ fn labelled(parts: &[(&str, &SheetValue<String>)]) -> SheetValue<String> {
         .collect();
     if !lines.is_empty() {
         SheetValue::Value(lines.join("\n"))
-    } else if parts.iter().all(|(_, v)| matches!(v, SheetValue::NotApplicable)) {
+    } else if parts
+        .iter()
+        .all(|(_, v)| matches!(v, SheetValue::NotApplicable))
+    {
         SheetValue::NotApplicable
     } else {
         SheetValue::Blank
@@ -300,7 +303,6 @@ fn policy_core(p: &Policy, key: &str) -> SheetValue<String> {
         _ => SheetValue::Blank,
     }
 }
-
 
 /// The plan above (and at) a program or policy, top first.
 pub fn place_levels(m: &Model, place: &[Option<usize>]) -> Vec<PlaceLevel> {
