@@ -118,23 +118,34 @@ pub fn text(field: &Field, v: &FieldValue, money_unit: &str) -> String {
             .collect::<Vec<_>>()
             .join("、"),
         (FieldValue::Choice { .. }, _) => String::new(),
-        (FieldValue::Table(rows), Kind::Table { columns }) => rows
-            .iter()
-            .map(|row| {
-                columns
-                    .iter()
-                    .filter_map(|c| match row.get(&c.key) {
-                        Some(SheetValue::Value(v)) => Some(text(c, v, money_unit)),
-                        Some(SheetValue::NotApplicable) => Some("—".into()),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
+        (FieldValue::Table(rows), Kind::Table { columns }) => {
+            table_text(columns, rows, &|c, v| text(c, v, money_unit))
+        }
         (FieldValue::Table(_), _) => String::new(),
     }
+}
+
+/// A table's rows as lines, the cells of a row written by `cell` and
+/// joined by spaces ("—" for a cell not applicable, nothing for a blank).
+fn table_text(
+    columns: &[Field],
+    rows: &[super::field::Fields],
+    cell: &dyn Fn(&Field, &FieldValue) -> String,
+) -> String {
+    rows.iter()
+        .map(|row| {
+            columns
+                .iter()
+                .filter_map(|c| match row.get(&c.key) {
+                    Some(SheetValue::Value(v)) => Some(cell(c, v)),
+                    Some(SheetValue::NotApplicable) => Some("—".into()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A field's value as the open data writes it: as [`text`], but dates in
@@ -144,21 +155,9 @@ pub fn data_text(field: &Field, v: &FieldValue, money_unit: &str) -> String {
         FieldValue::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
         FieldValue::Flag(b) => b.to_string(),
         FieldValue::Table(rows) => match &field.kind {
-            Kind::Table { columns } => rows
-                .iter()
-                .map(|row| {
-                    columns
-                        .iter()
-                        .filter_map(|c| match row.get(&c.key) {
-                            Some(SheetValue::Value(v)) => Some(data_text(c, v, money_unit)),
-                            Some(SheetValue::NotApplicable) => Some("—".into()),
-                            _ => None,
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
+            Kind::Table { columns } => {
+                table_text(columns, rows, &|c, v| data_text(c, v, money_unit))
+            }
             _ => String::new(),
         },
         _ => text(field, v, money_unit),
