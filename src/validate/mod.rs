@@ -15,6 +15,51 @@ use toml::Spanned;
 mod plan;
 mod shown;
 
+/// The default form shows a year's 【Check】 and 【Action】 on the sheet of
+/// the year after: written in the evaluation year's own file (or a later
+/// one), they appear on no page yet. Said, rather than kept silently.
+fn check_unpublished_check(
+    raw: &RawContent,
+    year: i64,
+    ly: &Loaded<crate::load::raw::RawYear>,
+    diags: &mut Diagnostics,
+) {
+    if !raw.form.is_default {
+        return;
+    }
+    let Some(eval) = raw.site.as_ref().map(|s| *s.data.evaluation_year.get_ref()) else {
+        return;
+    };
+    let d = &ly.data;
+    let written = [
+        (
+            "check",
+            !d.check.evaluation.is_blank()
+                || !d.check.analysis.is_blank()
+                || d.check.rating.is_some(),
+        ),
+        (
+            "action",
+            !d.action.policy.is_blank() || d.action.decision.is_some(),
+        ),
+    ];
+    for (key, is) in written {
+        if is && year >= eval {
+            let next =
+                crate::model::format::wareki_fiscal_year(i32::try_from(year + 1).unwrap_or(0));
+            diags.push(
+                Diagnostic::warning(
+                    "W012",
+                    format!("この [{key}] は{next}のシートに載るため、いまはどのページにも表示されません"),
+                    format!("this [{key}] belongs on the sheet of {}, which is not published yet", year + 1),
+                )
+                .at(ly.file.locate_key(&[key]))
+                .help("前年度の実績の評価なら、前年度のファイルに書いてください。この年度の評価なら、評価年度（site.toml の evaluation_year）を進めると載ります / if it evaluates the year before, move it to that year's file; otherwise it appears once evaluation_year moves on"),
+            );
+        }
+    }
+}
+
 /// A key mieru needs that the file (or its table under `table`) leaves out:
 /// the same message the reader gives for a missing key.
 fn missing_key(file: &SourceFile, key: &str, table: &[&str]) -> Diagnostic {
@@ -357,6 +402,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         let end = d.end_year.as_ref().map(|y| *y.get_ref());
         for (name_year, ly) in &lp.years {
             plan::check_evaluations(&raw.form, ly, diags);
+            check_unpublished_check(raw, *name_year, ly, diags);
             shown::check_year(&raw.form, ly, diags);
             let outside =
                 start.is_some_and(|s| *name_year < s) || end.is_some_and(|e| *name_year > e);
