@@ -389,3 +389,28 @@ fn new_program_checks_the_slug_policy_and_direction_and_never_overwrites() {
     assert_eq!(codes(&d), ["E091"]);
     assert!(!root.join("content/programs/akiya").exists());
 }
+
+#[test]
+fn new_program_refuses_a_site_whose_form_has_plan_levels_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/form-jimu-jigyo");
+    copy_dir(&src, root);
+    let err = scaffold::new_program(root, &new("akiya-renkei", "kosodate", "x")).unwrap_err();
+    let d = err.iter().next().unwrap();
+    assert_eq!(d.code, "E127");
+    assert!(d.message_ja.contains("計画の階層"), "{}", d.message_ja);
+    assert!(!root.join("content/programs/akiya-renkei").exists());
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(to.join(rel)).unwrap();
+        } else {
+            std::fs::copy(e.path(), to.join(rel)).unwrap();
+        }
+    }
+}

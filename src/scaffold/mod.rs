@@ -273,6 +273,19 @@ pub fn new_program(root: &Path, p: &NewProgram) -> Result<Vec<PathBuf>, Diagnost
     }
     let raw = load_site(root)?;
     let program_file = rel_dir.join("program.toml");
+    if !raw.form.levels.is_empty() {
+        // A declared plan places a program with `place`, not by policy and
+        // direction: the starter file of this command would not fit it.
+        return Err(one(
+            Diagnostic::error(
+                "E127",
+                "このサイトの様式には計画の階層があるため、mieru new program は使えません",
+                "the site's form has plan levels: `mieru new program` writes files for the built-in form only",
+            )
+            .at(Location::file(Path::new(load::CONTENT_DIR).join(crate::form::FORM_FILE).as_path()))
+            .help("既存の事業のフォルダ（content/programs/ の下）を写して名前を変え、place と各欄を書き直してください / copy an existing program folder under content/programs/, rename it and rewrite its place and fields"),
+        ));
+    }
     let Some(policy) = raw.policies.iter().find(|x| x.slug == p.policy) else {
         let slugs: Vec<&str> = raw.policies.iter().map(|x| x.slug.as_str()).collect();
         return Err(one(unknown(
