@@ -315,30 +315,24 @@ impl Theme {
         let font_file = list(&src, "fonts", true, &mut diags)
             .into_iter()
             .find(|(rel, _)| rel.ends_with(".ttf") || rel.ends_with(".otf"));
+        let unreadable = |e: &dyn std::fmt::Display| {
+            Diagnostic::error(
+                "E062",
+                "グラフ用フォントを読めません",
+                format!("chart font: {e}"),
+            )
+            .at(Location::file(&rel_dir.join("fonts")))
+        };
         let font = match font_file.map(|(_, f)| f.read()) {
             Some(Ok(f)) => match chart::register_font(&f) {
                 Ok(()) => f,
                 Err(e) => {
-                    diags.push(
-                        Diagnostic::error(
-                            "E062",
-                            "グラフ用フォントを読めません",
-                            format!("chart font: {e}"),
-                        )
-                        .at(Location::file(&rel_dir.join("fonts"))),
-                    );
+                    diags.push(unreadable(&e));
                     Cow::Borrowed(&[][..])
                 }
             },
             Some(Err(e)) => {
-                diags.push(
-                    Diagnostic::error(
-                        "E062",
-                        "グラフ用フォントを読めません",
-                        format!("chart font: {e}"),
-                    )
-                    .at(Location::file(&rel_dir.join("fonts"))),
-                );
+                diags.push(unreadable(&e));
                 Cow::Borrowed(&[][..])
             }
             None => {
