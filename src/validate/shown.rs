@@ -31,7 +31,9 @@ fn placed(sheet: &Sheet, key: &str) -> bool {
 
 fn money_block(form: &Form) -> Option<(&[MoneyColumn], &[FundingSource])> {
     form.year.blocks().find_map(|b| match b {
-        Block::Money { columns, funding, .. } => Some((columns.as_slice(), funding.as_slice())),
+        Block::Money {
+            columns, funding, ..
+        } => Some((columns.as_slice(), funding.as_slice())),
         _ => None,
     })
 }
@@ -59,7 +61,10 @@ fn funding_keys(f: &RawFunding) -> Vec<(FundingSource, bool)> {
     [
         (S::National, present(f.national.get_ref())),
         (S::Prefectural, present(f.prefectural.get_ref())),
-        (S::NationalPrefectural, present(f.national_prefectural.get_ref())),
+        (
+            S::NationalPrefectural,
+            present(f.national_prefectural.get_ref()),
+        ),
         (S::Bonds, present(f.bonds.get_ref())),
         (S::Other, present(f.other.get_ref())),
         (S::Beneficiary, present(f.beneficiary.get_ref())),
@@ -68,15 +73,13 @@ fn funding_keys(f: &RawFunding) -> Vec<(FundingSource, bool)> {
     .to_vec()
 }
 
-fn check_money(
-    form: &Form,
-    file: &SourceFile,
-    table: &str,
-    m: &RawMoney,
-    diags: &mut Diagnostics,
-) {
+fn check_money(form: &Form, file: &SourceFile, table: &str, m: &RawMoney, diags: &mut Diagnostics) {
     let parts = [
-        ("initial", MoneyColumn::Initial, present(m.initial.get_ref())),
+        (
+            "initial",
+            MoneyColumn::Initial,
+            present(m.initial.get_ref()),
+        ),
         (
             "supplementary",
             MoneyColumn::Supplementary,
@@ -87,23 +90,47 @@ fn check_money(
             MoneyColumn::CarriedOver,
             present(m.carried_over.get_ref()),
         ),
-        ("transfer", MoneyColumn::Transfer, present(m.transfer.get_ref())),
+        (
+            "transfer",
+            MoneyColumn::Transfer,
+            present(m.transfer.get_ref()),
+        ),
     ];
     match money_block(form) {
         // The default form shows 予算額・決算額 and their funding (5 sources).
         None if form.is_default || placed(&form.year, table) => {
             for (key, _, is) in parts {
                 if is {
-                    diags.push(not_shown(file, &[table, key], form, "年度ごとの事業費の節（block = \"money\"）"));
+                    diags.push(not_shown(
+                        file,
+                        &[table, key],
+                        form,
+                        "年度ごとの事業費の節（block = \"money\"）",
+                    ));
                 }
             }
             if m.estimate {
-                diags.push(not_shown(file, &[table, "estimate"], form, "年度ごとの事業費の節（block = \"money\"）"));
+                diags.push(not_shown(
+                    file,
+                    &[table, "estimate"],
+                    form,
+                    "年度ごとの事業費の節（block = \"money\"）",
+                ));
             }
             if let Some(f) = &m.funding {
                 for (s, is) in funding_keys(f) {
-                    if is && matches!(s, FundingSource::NationalPrefectural | FundingSource::Beneficiary) {
-                        diags.push(not_shown(file, &[table, "funding", s.key()], form, "財源を示す事業費の節"));
+                    if is
+                        && matches!(
+                            s,
+                            FundingSource::NationalPrefectural | FundingSource::Beneficiary
+                        )
+                    {
+                        diags.push(not_shown(
+                            file,
+                            &[table, "funding", s.key()],
+                            form,
+                            "財源を示す事業費の節",
+                        ));
                     }
                 }
             }
@@ -113,7 +140,12 @@ fn check_money(
             if table == "budget" {
                 for (key, col, is) in parts {
                     if is && !columns.contains(&col) {
-                        diags.push(not_shown(file, &[table, key], form, &format!("事業費の節の columns に \"{key}\"")));
+                        diags.push(not_shown(
+                            file,
+                            &[table, key],
+                            form,
+                            &format!("事業費の節の columns に \"{key}\""),
+                        ));
                     }
                 }
             }
@@ -140,18 +172,36 @@ pub fn check_year(form: &Form, ly: &Loaded<RawYear>, diags: &mut Diagnostics) {
     let money = money_block(form).is_some();
     let year = &form.year;
     let shows = |key: &str| placed(year, key);
-    if !money && !shows("budget") && (present(d.budget.amount.get_ref()) || present(d.budget.special_funding.get_ref())) {
-        diags.push(not_shown(file, &["budget"], form, "事業費の節（block = \"money\"）"));
+    if !money
+        && !shows("budget")
+        && (present(d.budget.amount.get_ref()) || present(d.budget.special_funding.get_ref()))
+    {
+        diags.push(not_shown(
+            file,
+            &["budget"],
+            form,
+            "事業費の節（block = \"money\"）",
+        ));
     }
     if !money && !shows("settlement") && present(d.settlement.amount.get_ref()) {
-        diags.push(not_shown(file, &["settlement"], form, "事業費の節（block = \"money\"）"));
+        diags.push(not_shown(
+            file,
+            &["settlement"],
+            form,
+            "事業費の節（block = \"money\"）",
+        ));
     }
     check_money(form, file, "budget", &d.budget, diags);
     check_money(form, file, "settlement", &d.settlement, diags);
     if let Some(f) = &d.forecast {
         let shown = money_block(form).is_some_and(|(c, _)| c.contains(&MoneyColumn::Forecast));
         if !shown && present(f.amount.get_ref()) {
-            diags.push(not_shown(file, &["forecast"], form, "事業費の節の columns に \"forecast\"（見込）"));
+            diags.push(not_shown(
+                file,
+                &["forecast"],
+                form,
+                "事業費の節の columns に \"forecast\"（見込）",
+            ));
         }
     }
     let indicators = has(&form.program, &Block::Indicators);
@@ -166,11 +216,21 @@ pub fn check_year(form: &Form, ly: &Loaded<RawYear>, diags: &mut Diagnostics) {
         }
     }
     if !d.indicators.is_empty() && !shows("indicators") && !indicators {
-        diags.push(not_shown(file, &["indicators"], form, "指標の節（block = \"indicators\"）"));
+        diags.push(not_shown(
+            file,
+            &["indicators"],
+            form,
+            "指標の節（block = \"indicators\"）",
+        ));
     }
     for (i, v) in d.indicators.iter().enumerate() {
         if present(&v.forecast) && !indicators {
-            diags.push(not_shown(file, &["indicators", &i.to_string(), "forecast"], form, "指標の節（block = \"indicators\"）"));
+            diags.push(not_shown(
+                file,
+                &["indicators", &i.to_string(), "forecast"],
+                form,
+                "指標の節（block = \"indicators\"）",
+            ));
         }
     }
     if let Some(s) = &d.staff {
@@ -179,26 +239,45 @@ pub fn check_year(form: &Form, ly: &Loaded<RawYear>, diags: &mut Diagnostics) {
             ("hours", StaffPart::Hours, present(&s.hours)),
             ("rate", StaffPart::Rate, present(&s.rate)),
             ("cost", StaffPart::Cost, present(s.cost.get_ref())),
-            ("total_cost", StaffPart::TotalCost, present(s.total_cost.get_ref())),
+            (
+                "total_cost",
+                StaffPart::TotalCost,
+                present(s.total_cost.get_ref()),
+            ),
         ];
         match staff_block(form) {
             Some(show) => {
                 for (key, part, is) in parts {
                     if is && !show.contains(&part) {
-                        diags.push(not_shown(file, &["staff", key], form, &format!("人件費の節の show に \"{key}\"")));
+                        diags.push(not_shown(
+                            file,
+                            &["staff", key],
+                            form,
+                            &format!("人件費の節の show に \"{key}\""),
+                        ));
                     }
                 }
             }
             None if shows("staff") => {
                 for (key, _, is) in parts.into_iter().skip(1).filter(|p| p.0 != "cost") {
                     if is {
-                        diags.push(not_shown(file, &["staff", key], form, "人件費の節（block = \"staff\"）"));
+                        diags.push(not_shown(
+                            file,
+                            &["staff", key],
+                            form,
+                            "人件費の節（block = \"staff\"）",
+                        ));
                     }
                 }
             }
             None => {
                 if parts.iter().any(|p| p.2) {
-                    diags.push(not_shown(file, &["staff"], form, "人件費の節（block = \"staff\"）"));
+                    diags.push(not_shown(
+                        file,
+                        &["staff"],
+                        form,
+                        "人件費の節（block = \"staff\"）",
+                    ));
                 }
             }
         }
@@ -206,7 +285,9 @@ pub fn check_year(form: &Form, ly: &Loaded<RawYear>, diags: &mut Diagnostics) {
     for key in ["check", "action"] {
         let written = match key {
             "check" => {
-                present(&d.check.evaluation) || present(&d.check.analysis) || d.check.rating.is_some()
+                present(&d.check.evaluation)
+                    || present(&d.check.analysis)
+                    || d.check.rating.is_some()
             }
             _ => present(&d.action.policy) || d.action.decision.is_some(),
         };
@@ -234,7 +315,12 @@ pub fn check_program(form: &Form, lp: &Loaded<RawProgram>, diags: &mut Diagnosti
     }
     let lines = has(sheet, &Block::BudgetLines) || placed(sheet, "budget_lines");
     if !d.budget_lines.is_empty() && !lines {
-        diags.push(not_shown(file, &["budget_lines"], form, "予算科目の節（block = \"budget_lines\"）"));
+        diags.push(not_shown(
+            file,
+            &["budget_lines"],
+            form,
+            "予算科目の節（block = \"budget_lines\"）",
+        ));
     }
     if form.is_default {
         for (i, b) in d.budget_lines.iter().enumerate() {
@@ -246,20 +332,38 @@ pub fn check_program(form: &Form, lp: &Loaded<RawProgram>, diags: &mut Diagnosti
                 ("sub_item_name", b.sub_item_name.is_some()),
             ] {
                 if is {
-                    diags.push(not_shown(file, &["budget_lines", &i.to_string(), key], form, "予算科目の名前"));
+                    diags.push(not_shown(
+                        file,
+                        &["budget_lines", &i.to_string(), key],
+                        form,
+                        "予算科目の名前",
+                    ));
                 }
             }
         }
     }
     let indicators = has(sheet, &Block::Indicators);
     if !d.indicators.is_empty() && !indicators && !placed(sheet, "indicators") {
-        diags.push(not_shown(file, &["indicators"], form, "指標の節（block = \"indicators\"）"));
+        diags.push(not_shown(
+            file,
+            &["indicators"],
+            form,
+            "指標の節（block = \"indicators\"）",
+        ));
     }
     if form.is_default {
         for (i, ind) in d.indicators.iter().enumerate() {
-            for (key, is) in [("formula", present(&ind.formula)), ("final_target", ind.final_target.is_some())] {
+            for (key, is) in [
+                ("formula", present(&ind.formula)),
+                ("final_target", ind.final_target.is_some()),
+            ] {
                 if is {
-                    diags.push(not_shown(file, &["indicators", &i.to_string(), key], form, "指標の節（block = \"indicators\"）"));
+                    diags.push(not_shown(
+                        file,
+                        &["indicators", &i.to_string(), key],
+                        form,
+                        "指標の節（block = \"indicators\"）",
+                    ));
                 }
             }
         }
@@ -279,7 +383,12 @@ pub fn check_policy(form: &Form, lp: &Loaded<RawPolicy>, diags: &mut Diagnostics
                 ("final_target", ind.final_target.is_some()),
             ] {
                 if is {
-                    diags.push(not_shown(file, &["indicators", &i.to_string(), key], form, "年度ごとの目標・見込"));
+                    diags.push(not_shown(
+                        file,
+                        &["indicators", &i.to_string(), key],
+                        form,
+                        "年度ごとの目標・見込",
+                    ));
                 }
             }
         }
@@ -290,13 +399,21 @@ pub fn check_policy(form: &Form, lp: &Loaded<RawPolicy>, diags: &mut Diagnostics
         // Without levels, the outline and directions make the plan.
         ("outline", d.outline.is_some() && !form.levels.is_empty()),
         ("reviews", !d.reviews.is_empty()),
-        ("directions", !d.directions.is_empty() && !form.levels.is_empty()),
+        (
+            "directions",
+            !d.directions.is_empty() && !form.levels.is_empty(),
+        ),
     ] {
         if is && !placed(sheet, key) {
             diags.push(not_shown(file, &[key], form, &format!("`{key}` の項目")));
         }
     }
     if !d.indicators.is_empty() && !has(sheet, &Block::Indicators) && !placed(sheet, "indicators") {
-        diags.push(not_shown(file, &["indicators"], form, "指標の節（block = \"indicators\"）"));
+        diags.push(not_shown(
+            file,
+            &["indicators"],
+            form,
+            "指標の節（block = \"indicators\"）",
+        ));
     }
 }
