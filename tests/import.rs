@@ -357,3 +357,21 @@ fn shift_jis_csv() {
         "{cells}"
     );
 }
+
+#[test]
+fn the_readme_mappings_parse() {
+    let readme = fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let section = readme.split("## 取り込み").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 2);
+    for b in blocks {
+        if let Err(d) = mieru::import::mapping::parse(Path::new("README.md"), b) {
+            panic!("{}", d.render(Default::default()));
+        }
+    }
+}
