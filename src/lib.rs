@@ -10,6 +10,7 @@
 pub mod chart;
 pub mod diag;
 pub mod form;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -101,6 +101,29 @@ enum Command {
     /// テーマを扱います / work with themes
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// 表計算のファイル（Excel・CSV）から content/ を作ります / import spreadsheets (Excel, CSV) into content/
+    Import {
+        /// 対応表（どのセルがどの項目か、TOML） / the mapping file (which cell is which field)
+        mapping: PathBuf,
+        /// 取り込むファイル（.xlsx .xlsm .xls .ods .csv、既定は対応表の input） / workbooks to read (default: the mapping's input)
+        #[arg(long, num_args = 1..)]
+        input: Vec<PathBuf>,
+        /// サイトのフォルダ（content/ を書く所） / site root (content/ is written there)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 読むだけで書きません / read and report, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// 読めない値があっても書きます（その値は未記入） / write even with unreadable cells (left blank)
+        #[arg(long)]
+        allow_errors: bool,
+        /// セルごとにどの項目になったかを表示します / list which cell went to which field
+        #[arg(long)]
+        cells: bool,
+        /// 問題の表示形式 / how problems are printed
+        #[arg(long, value_enum, default_value_t)]
+        message_format: MessageFormat,
+    },
     /// エディタ用の JSON Schema を ROOT/schema/ に書きます / write JSON Schemas for editors into ROOT/schema/
     Schema {
         /// サイトのフォルダ / site root
@@ -306,6 +329,25 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Import {
+            mapping,
+            input,
+            root,
+            dry_run,
+            allow_errors,
+            cells,
+            message_format,
+        } => import(
+            &mieru::import::Options {
+                mapping,
+                inputs: input,
+                root,
+                dry_run,
+                allow_errors,
+            },
+            cells,
+            message_format,
+        ),
         Command::Check {
             root,
             base_url,
@@ -395,6 +437,46 @@ fn check_only(
         Err(d) => {
             eprint!("{}", d.render(format));
             Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// `mieru import`: the report on stdout, problems on stderr.
+fn import(opts: &mieru::import::Options, cells: bool, format: MessageFormat) -> ExitCode {
+    let show = |o: &mieru::import::Outcome| {
+        if cells {
+            print!("{}", o.cells());
+        }
+        print!("{}", o.summary.table());
+    };
+    match mieru::import::run(opts) {
+        Ok(o) => {
+            show(&o);
+            eprint!("{}", o.diagnostics.render(format));
+            if opts.dry_run {
+                println!(
+                    "書き込みはしていません（--dry-run）：{} ファイル / dry run: {} file(s) would be written",
+                    o.check.changed.len(),
+                    o.check.changed.len()
+                );
+            } else {
+                println!(
+                    "{} ファイルを書きました（変更なし {}） / wrote {} file(s), {} unchanged",
+                    o.written,
+                    o.check.same.len(),
+                    o.written,
+                    o.check.same.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err((d, o)) => {
+            if let Some(o) = &o {
+                show(o);
+            }
+            eprint!("{}", d.render(format));
+            eprintln!("何も書いていません / nothing was written");
+            ExitCode::from(1)
         }
     }
 }

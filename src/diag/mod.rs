@@ -48,6 +48,12 @@ impl Location {
         }
     }
 
+    /// A cell of a workbook, shown as `FILE!SHEET!B12` (`address` may also
+    /// be a range such as `B12:D12`).
+    pub fn cell(file: &str, sheet: &str, address: &str) -> Location {
+        Location::file(Path::new(&format!("{file}!{sheet}!{address}")))
+    }
+
     /// A location for `span` (byte offsets) inside `text`, the file's content.
     pub fn at(path: &Path, text: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));

@@ -1,0 +1,570 @@
+//! From cells to programs: walks the rows (table) or sheets (form) the
+//! mapping names, reads each mapped cell with `normalise`, and keeps for
+//! every value the cell it came from. Unreadable cells become located
+//! diagnostics; the same code on several rows is merged (first kept).
+
+use super::cells::{address, Book, Sheet};
+use super::mapping::{FieldMap, Kind, Layout, Mapping, Source};
+use super::normalise::{self as n, Norm};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use std::collections::BTreeMap;
+
+/// A value read from a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Got {
+    Blank,
+    NotApplicable,
+    Text(String),
+    Lines(Vec<String>),
+    Money(i64),
+    Number(n::Number),
+    Year(n::Year),
+    Budget(Vec<BudgetLine>),
+    /// Unreadable (reported); written blank with --allow-errors.
+    Problem(String),
+}
+
+/// One 予算科目 line read from text such as "一般会計 2-1-6-4".
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetLine {
+    pub account: String,
+    pub numbers: Vec<String>,
+    pub name: Option<String>,
+}
+
+/// A value and the cell it came from (`FILE!SHEET!B12`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub got: Got,
+    pub cell: String,
+}
+
+/// One program as read.
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    pub slug: String,
+    /// Where the program is: `FILE!SHEET!row 5` or `FILE!SHEET`.
+    pub place: String,
+    pub fields: BTreeMap<String, Placed>,
+    pub years: BTreeMap<i32, BTreeMap<String, Placed>>,
+}
+
+impl Program {
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.fields.get(key).map(|p| &p.got) {
+            Some(Got::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Reads every program of `book` as `mapping` says.
+pub fn extract(mapping: &Mapping, book: &Book, diags: &mut Diagnostics) -> Vec<Program> {
+    match &mapping.layout {
+        Layout::Table {
+            sheet,
+            header_rows,
+            first_row,
+            skip,
+            fields,
+            years,
+        } => {
+            let Some(s) = book.sheet(sheet.as_deref()) else {
+                diags.push(no_sheet(book, sheet.as_deref().unwrap_or("")));
+                return Vec::new();
+            };
+            let resolved = resolve_headers(book, s, *header_rows, fields, diags);
+            let mut out = Vec::new();
+            for r in *first_row..s.rows.len() {
+                let row = &s.rows[r];
+                if row.iter().all(|c| c.trim().is_empty()) || skipped(row, skip) {
+                    continue;
+                }
+                let mut p = Program {
+                    place: format!("{}!{}!{}行", book.file, s.name, r + 1),
+                    ..Program::default()
+                };
+                for f in &resolved {
+                    let v = read_field(mapping, book, s, r, 0, f, diags);
+                    p.fields.insert(f.key.clone(), v);
+                }
+                if let Some(b) = years {
+                    for (i, y) in b.years.iter().enumerate() {
+                        let base = b.first + i * b.stride;
+                        let mut yf = BTreeMap::new();
+                        for f in &b.fields {
+                            let v = read_field(mapping, book, s, r, base, f, diags);
+                            yf.insert(f.key.clone(), v);
+                        }
+                        if yf.values().any(|v| v.got != Got::Blank) {
+                            p.years.insert(*y, yf);
+                        }
+                    }
+                }
+                out.push(p);
+            }
+            out
+        }
+        Layout::Form {
+            sheets,
+            exclude,
+            fields,
+            year_table,
+        } => {
+            let mut out = Vec::new();
+            for name in sheets {
+                if book.sheet(Some(name)).is_none() {
+                    diags.push(no_sheet(book, name));
+                }
+            }
+            for s in &book.sheets {
+                let wanted = if sheets.is_empty() {
+                    !exclude.contains(&s.name)
+                } else {
+                    sheets.contains(&s.name)
+                };
+                if !wanted {
+                    continue;
+                }
+                let mut p = Program {
+                    place: format!("{}!{}", book.file, s.name),
+                    ..Program::default()
+                };
+                for f in fields {
+                    let Some((r, c)) = locate(book, s, &f.source, diags) else {
+                        continue;
+                    };
+                    let mut g = f.clone();
+                    g.source = Source::Column(c);
+                    p.fields
+                        .insert(f.key.clone(), read_field(mapping, book, s, r, 0, &g, diags));
+                }
+                if let Some(t) = year_table {
+                    for r in t.top.0..=t.bottom.0 {
+                        let ycell = s.get(r, t.top.1);
+                        let y = match n::year(ycell) {
+                            Ok(Norm::Value(y)) => y.year,
+                            Ok(_) => continue,
+                            Err(text) => {
+                                diags.push(problem(book, s, r, t.top.1, "年度", &text));
+                                continue;
+                            }
+                        };
+                        let mut yf = BTreeMap::new();
+                        for (f, off) in &t.fields {
+                            let mut g = f.clone();
+                            g.source = Source::Column(*off);
+                            yf.insert(
+                                f.key.clone(),
+                                read_field(mapping, book, s, r, t.top.1, &g, diags),
+                            );
+                        }
+                        p.years.insert(y, yf);
+                    }
+                }
+                out.push(p);
+            }
+            out
+        }
+    }
+}
+
+fn no_sheet(book: &Book, name: &str) -> Diagnostic {
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    Diagnostic::error(
+        "E160",
+        format!("シート「{name}」がありません"),
+        format!("the workbook has no sheet named {name}"),
+    )
+    .at(Location::file(std::path::Path::new(&book.file)))
+    .help(format!("あるシート / sheets: {}", names.join("、")))
+}
+
+fn skipped(row: &[String], skip: &[String]) -> bool {
+    row.iter().any(|c| {
+        let c = c.trim();
+        skip.iter()
+            .any(|pat| match (pat.strip_prefix('*'), pat.strip_suffix('*')) {
+                (Some(rest), _) if rest.ends_with('*') => c.contains(rest.trim_end_matches('*')),
+                (Some(rest), _) => c.ends_with(rest),
+                (None, Some(head)) => c.starts_with(head),
+                (None, None) => c == pat || c.contains(pat.as_str()),
+            })
+    })
+}
+
+/// Header-text columns resolved against the header rows.
+fn resolve_headers(
+    book: &Book,
+    s: &Sheet,
+    header_rows: usize,
+    fields: &[FieldMap],
+    diags: &mut Diagnostics,
+) -> Vec<FieldMap> {
+    let mut out = Vec::new();
+    for f in fields {
+        let mut f = f.clone();
+        if let Source::Header(h) = &f.source {
+            let want: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+            let found = (0..header_rows.max(1)).rev().find_map(|r| {
+                s.rows.get(r)?.iter().position(|c| {
+                    c.chars().filter(|c| !c.is_whitespace()).collect::<String>() == want
+                })
+            });
+            match found {
+                Some(c) => f.source = Source::Column(c),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "E161",
+                            format!("見出し「{h}」の列が見つかりません（{}）", f.key),
+                            format!("no column headed {h} for {}", f.key),
+                        )
+                        .at(Location::cell(&book.file, &s.name, "1"))
+                        .help(format!("見出しは 1〜{header_rows} 行目から探します。列の文字（例 \"C\"）でも指定できます / headers are looked for in rows 1–{header_rows}; a column letter works too")),
+                    );
+                    continue;
+                }
+            }
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn locate(book: &Book, s: &Sheet, src: &Source, diags: &mut Diagnostics) -> Option<(usize, usize)> {
+    match src {
+        Source::Cell(r, c) => Some((*r, *c)),
+        Source::RightOf(l) | Source::Below(l) => match s.find(l) {
+            Some((r, c)) => {
+                // A merged label covers several cells: step past them.
+                if matches!(src, Source::RightOf(_)) {
+                    let mut c2 = c + 1;
+                    while s.get(r, c2).trim() == l.trim() {
+                        c2 += 1;
+                    }
+                    Some((r, c2))
+                } else {
+                    let mut r2 = r + 1;
+                    while s.get(r2, c).trim() == l.trim() {
+                        r2 += 1;
+                    }
+                    Some((r2, c))
+                }
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "E162",
+                        format!("ラベル「{l}」がシートにありません"),
+                        format!("the label {l} is not on the sheet"),
+                    )
+                    .at(Location::file(std::path::Path::new(&format!(
+                        "{}!{}",
+                        book.file, s.name
+                    )))),
+                );
+                None
+            }
+        },
+        _ => None,
+    }
+}
+
+fn problem(book: &Book, s: &Sheet, r: usize, c: usize, what: &str, text: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E163",
+        format!("{what}として読めない値です：「{text}」"),
+        format!("cannot read this as {}: {text}", english(what)),
+    )
+    .at(Location::cell(&book.file, &s.name, &address(r, c)))
+    .help("数字は 1,234 や △100、該当なしは「—」、未記入は空欄にしてください / write numbers like 1,234 or △100, a dash for not applicable, or leave the cell empty")
+}
+
+fn english(what: &str) -> &'static str {
+    match what {
+        "金額" => "an amount of money (an integer)",
+        "数値" => "a number",
+        "年度" => "a year",
+        "選択肢" => "one of the options",
+        _ => "a value",
+    }
+}
+
+/// Reads one field of row `r`; `base` is added to a column offset.
+fn read_field(
+    mapping: &Mapping,
+    book: &Book,
+    s: &Sheet,
+    r: usize,
+    base: usize,
+    f: &FieldMap,
+    diags: &mut Diagnostics,
+) -> Placed {
+    let cell = |c: usize| format!("{}!{}!{}", book.file, s.name, address(r, c));
+    match &f.source {
+        Source::Digits(cols) => {
+            let mut code = String::new();
+            for c in cols {
+                code.push_str(&n::clean(s.get(r, base + c)));
+            }
+            let first = cols.first().copied().unwrap_or(0) + base;
+            let last = cols.last().copied().unwrap_or(0) + base;
+            let place = format!("{}:{}", cell(first), address(r, last));
+            let got = match n::code(&code) {
+                Norm::Value(v) => Got::Text(v),
+                Norm::Blank => Got::Blank,
+                Norm::NotApplicable => Got::NotApplicable,
+            };
+            Placed { got, cell: place }
+        }
+        Source::Marks(marks) => {
+            let selected: Vec<&str> = marks
+                .iter()
+                .filter(|(_, c)| n::is_mark(s.get(r, base + c)))
+                .map(|(o, _)| o.as_str())
+                .collect();
+            let first = marks.iter().map(|(_, c)| *c).min().unwrap_or(0) + base;
+            let lastc = marks.iter().map(|(_, c)| *c).max().unwrap_or(0) + base;
+            let place = format!("{}:{}", cell(first), address(r, lastc));
+            let got = match selected.as_slice() {
+                [] => Got::Blank,
+                [one] => Got::Text(one.to_string()),
+                many => {
+                    diags.push(
+                        Diagnostic::error(
+                            "E164",
+                            format!("選択肢に印が複数あります：{}", many.join("、")),
+                            format!("several options are marked: {}", many.join(", ")),
+                        )
+                        .at(Location::file(std::path::Path::new(&place)))
+                        .help("● か ○ をひとつだけ付けてください / mark one option only"),
+                    );
+                    Got::Problem(many.join("、"))
+                }
+            };
+            Placed { got, cell: place }
+        }
+        Source::Column(c) => {
+            let c = base + c;
+            let raw = s.get(r, c);
+            let got = convert(mapping, f, raw).unwrap_or_else(|(what, text)| {
+                diags.push(problem(book, s, r, c, what, &text));
+                Got::Problem(text)
+            });
+            Placed { got, cell: cell(c) }
+        }
+        _ => Placed {
+            got: Got::Blank,
+            cell: cell(base),
+        },
+    }
+}
+
+fn from_norm<T>(v: Norm<T>, f: impl FnOnce(T) -> Got) -> Got {
+    match v {
+        Norm::Blank => Got::Blank,
+        Norm::NotApplicable => Got::NotApplicable,
+        Norm::Value(x) => f(x),
+    }
+}
+
+/// One cell's text as the field's kind.
+pub fn convert(mapping: &Mapping, f: &FieldMap, raw: &str) -> Result<Got, (&'static str, String)> {
+    if !f.options.is_empty() {
+        return match n::state(raw) {
+            Some(s) => Ok(from_norm(s, |_| Got::Blank)),
+            None => n::option_index(raw, &f.options)
+                .map(|i| Got::Text(f.options[i].clone()))
+                .ok_or(("選択肢", n::clean(raw))),
+        };
+    }
+    Ok(match f.kind {
+        Kind::Text if f.lines => Got::Lines(n::lines(raw)),
+        Kind::Text => from_norm(n::text(raw), Got::Text),
+        Kind::Code => from_norm(n::code(raw), Got::Text),
+        Kind::Lines => match n::state(raw) {
+            Some(s) => from_norm(s, |_| Got::Blank),
+            None => Got::Lines(
+                n::lines(raw)
+                    .into_iter()
+                    .flat_map(|l| l.split(['、', ',']).map(n::clean).collect::<Vec<_>>())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+        },
+        Kind::Year => from_norm(n::year(raw).map_err(|t| ("年度", t))?, Got::Year),
+        Kind::Money => from_norm(n::money(raw).map_err(|t| ("金額", t))?, Got::Money),
+        Kind::Number => from_norm(n::number(raw).map_err(|t| ("数値", t))?, Got::Number),
+        Kind::Measure => match n::number(raw) {
+            Ok(v) => from_norm(v, Got::Number),
+            Err(t) => Got::Text(t),
+        },
+        Kind::BudgetLines => match n::state(raw) {
+            Some(s) => from_norm(s, |_| Got::Blank),
+            None => Got::Budget(
+                n::lines(raw)
+                    .iter()
+                    .map(|l| budget_line(l, &mapping.account))
+                    .collect(),
+            ),
+        },
+    })
+}
+
+/// "一般会計 2-1-6-4 定住促進" → account, numbers, name.
+pub fn budget_line(line: &str, default_account: &str) -> BudgetLine {
+    let line = n::clean(line);
+    let half: String = line
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '－' | '‐' | '―' | '—' | '・' => '-',
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    let start = half
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(half.len());
+    let account = half[..start].trim();
+    let rest = &half[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == ' ' || c == '.'))
+        .unwrap_or(rest.len());
+    let numbers: Vec<String> = rest[..end]
+        .split(['-', ' ', '.'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let name = rest[end..].trim();
+    BudgetLine {
+        account: if account.is_empty() {
+            default_account.to_string()
+        } else {
+            account.to_string()
+        },
+        numbers,
+        name: (!name.is_empty()).then(|| name.to_string()),
+    }
+}
+
+/// Gives each program its slug and merges rows of the same code: the first
+/// row is kept; a name spelled differently is reported (W150) with the others.
+pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics) -> Vec<Program> {
+    let mut out: Vec<Program> = Vec::new();
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut others: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    for mut p in programs {
+        let code = p.text("code").map(str::to_string);
+        let name = p.text("name").map(str::to_string);
+        let Some(key) = code.clone().or_else(|| name.clone()) else {
+            diags.push(
+                Diagnostic::warning(
+                    "W151",
+                    "事業名もコードもない行を飛ばしました",
+                    "a row with neither a program name nor a code was skipped",
+                )
+                .at(Location::file(std::path::Path::new(&p.place)))
+                .help("集計行などは対応表の skip に書くと警告されません / list such rows under skip in the mapping"),
+            );
+            continue;
+        };
+        if let Some(&i) = by_key.get(&key) {
+            let first_name = out[i].text("name").map(str::to_string);
+            if name != first_name {
+                let cell = p
+                    .fields
+                    .get("name")
+                    .map_or(p.place.clone(), |f| f.cell.clone());
+                others
+                    .entry(i)
+                    .or_default()
+                    .push((name.unwrap_or_default(), cell));
+            }
+            for (y, f) in std::mem::take(&mut p.years) {
+                out[i].years.entry(y).or_insert(f);
+            }
+            continue;
+        }
+        p.slug = match p.text("slug") {
+            Some(s) => s.to_string(),
+            None => slugify(&mapping.slug_prefix, &key, out.len()),
+        };
+        by_key.insert(key, out.len());
+        out.push(p);
+    }
+    for (i, list) in others {
+        let p = &out[i];
+        let first = p.text("name").unwrap_or("");
+        let code = p.text("code").unwrap_or("");
+        let listed: Vec<String> = list
+            .iter()
+            .map(|(n, c)| format!("「{n}」（{c}）"))
+            .collect();
+        diags.push(
+            Diagnostic::warning(
+                "W150",
+                format!("コード {code} の事業名が行によって違います。最初の「{first}」を使いました"),
+                format!("program code {code} has different names on different rows; the first, {first}, was kept"),
+            )
+            .at(Location::file(std::path::Path::new(
+                &p.fields.get("name").map_or(p.place.clone(), |f| f.cell.clone()),
+            )))
+            .help(format!("ほかの書き方 / other spellings: {}", listed.join("、"))),
+        );
+    }
+    // Slugs must be unique.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &mut out {
+        let count = seen.entry(p.slug.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            p.slug = format!("{}-{}", p.slug, count);
+        }
+    }
+    out
+}
+
+fn slugify(prefix: &str, key: &str, index: usize) -> String {
+    let s: String = key
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    let ok = !s.is_empty() && s.chars().any(|c| c.is_ascii_alphanumeric()) && s.len() == key.len();
+    if ok {
+        format!("{prefix}{s}")
+    } else {
+        format!("{prefix}{:04}", index + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budget_lines() {
+        let b = budget_line("一般会計 2-1-6-4", "一般会計");
+        assert_eq!(b.numbers, ["2", "1", "6", "4"]);
+        let b = budget_line("国民健康保険特別会計　１－１－２ 事務費", "一般会計");
+        assert_eq!(b.account, "国民健康保険特別会計");
+        assert_eq!(b.numbers, ["1", "1", "2"]);
+        assert_eq!(b.name.as_deref(), Some("事務費"));
+        assert_eq!(budget_line("2-1", "一般会計").account, "一般会計");
+    }
+
+    #[test]
+    fn skip_patterns() {
+        let row = vec!["合計".to_string(), "".into()];
+        assert!(skipped(&row, &["合計".into()]));
+        assert!(skipped(&["（調整用）".to_string()], &["調整用".into()]));
+        assert!(skipped(&["小計A".to_string()], &["小計*".into()]));
+        assert!(!skipped(&["事業".to_string()], &["合計".into()]));
+    }
+}

@@ -1,0 +1,749 @@
+//! The mapping file (TOML): which sheet, rows and cells hold which field.
+//! Two layouts: `table` (a row per program, a block of columns per year) and
+//! `form` (one worksheet per program, laid out like the paper form). Every
+//! mistake in it is reported at its place in the file, all at once.
+
+use super::cells::{column_index, parse_address};
+use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The fields a mapping may fill, with how their cells are read.
+pub const PROGRAM_FIELDS: &[(&str, Kind, &str)] = &[
+    ("slug", Kind::Code, "ファイル名（英小文字・数字・-）"),
+    ("code", Kind::Code, "事業コード"),
+    ("name", Kind::Text, "事業名"),
+    ("department", Kind::Text, "担当課"),
+    ("related_departments", Kind::Lines, "関連部署"),
+    ("purpose", Kind::Text, "事業の目的"),
+    ("policy", Kind::Text, "施策"),
+    ("direction", Kind::Text, "施策の方向"),
+    ("start_year", Kind::Year, "開始年度"),
+    ("end_year", Kind::Year, "終了年度"),
+    ("budget_lines", Kind::BudgetLines, "予算科目"),
+    ("indicator.name", Kind::Text, "成果指標"),
+    ("indicator.unit", Kind::Text, "単位"),
+    ("indicator.kind", Kind::Text, "指標の種類"),
+];
+
+/// The fields of one fiscal year.
+pub const YEAR_FIELDS: &[(&str, Kind, &str)] = &[
+    ("budget.amount", Kind::Money, "予算額"),
+    ("budget.initial", Kind::Money, "当初予算"),
+    ("budget.supplementary", Kind::Money, "補正予算"),
+    ("budget.carried_over", Kind::Money, "繰越"),
+    ("budget.transfer", Kind::Money, "流用"),
+    (
+        "budget.special_funding",
+        Kind::Money,
+        "うち特定財源（予算）",
+    ),
+    ("budget.funding.national", Kind::Money, "国庫支出金（予算）"),
+    (
+        "budget.funding.prefectural",
+        Kind::Money,
+        "県支出金（予算）",
+    ),
+    (
+        "budget.funding.national_prefectural",
+        Kind::Money,
+        "国県支出金（予算）",
+    ),
+    ("budget.funding.bonds", Kind::Money, "地方債（予算）"),
+    ("budget.funding.other", Kind::Money, "その他（予算）"),
+    (
+        "budget.funding.beneficiary",
+        Kind::Money,
+        "受益者負担（予算）",
+    ),
+    ("budget.funding.general", Kind::Money, "一般財源（予算）"),
+    ("settlement.amount", Kind::Money, "決算額"),
+    (
+        "settlement.special_funding",
+        Kind::Money,
+        "うち特定財源（決算）",
+    ),
+    (
+        "settlement.funding.national",
+        Kind::Money,
+        "国庫支出金（決算）",
+    ),
+    (
+        "settlement.funding.prefectural",
+        Kind::Money,
+        "県支出金（決算）",
+    ),
+    (
+        "settlement.funding.national_prefectural",
+        Kind::Money,
+        "国県支出金（決算）",
+    ),
+    ("settlement.funding.bonds", Kind::Money, "地方債（決算）"),
+    ("settlement.funding.other", Kind::Money, "その他（決算）"),
+    (
+        "settlement.funding.beneficiary",
+        Kind::Money,
+        "受益者負担（決算）",
+    ),
+    (
+        "settlement.funding.general",
+        Kind::Money,
+        "一般財源（決算）",
+    ),
+    ("forecast.amount", Kind::Money, "見込額"),
+    ("target", Kind::Measure, "成果目標"),
+    ("result", Kind::Measure, "成果実績"),
+    ("activities", Kind::Text, "実施内容"),
+    ("staff.headcount", Kind::Number, "従事人数"),
+    ("staff.hours", Kind::Number, "延べ業務時間"),
+    ("staff.rate", Kind::Number, "時間単価"),
+    ("staff.cost", Kind::Money, "人件費"),
+    ("staff.total_cost", Kind::Money, "トータルコスト"),
+    ("check.evaluation", Kind::Text, "評価"),
+    ("check.analysis", Kind::Text, "分析"),
+    ("check.rating", Kind::Text, "評価区分"),
+    ("action.policy", Kind::Text, "改善の方針"),
+    ("action.decision", Kind::Text, "今後の方向性"),
+];
+
+/// How a field's cell is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Code,
+    Lines,
+    Year,
+    Money,
+    Number,
+    /// A number, or text when it is not one.
+    Measure,
+    BudgetLines,
+}
+
+/// The kind of `key`, when a mapping may fill it. `extra.<key>` (a field
+/// a declared form adds) is text.
+pub fn kind_of(key: &str, year: bool) -> Option<Kind> {
+    if !year && key.strip_prefix("extra.").is_some_and(is_key) {
+        return Some(Kind::Text);
+    }
+    let list = if year { YEAR_FIELDS } else { PROGRAM_FIELDS };
+    list.iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, kind, _)| *kind)
+}
+
+/// The Japanese label of a field.
+pub fn label_of(key: &str) -> &str {
+    PROGRAM_FIELDS
+        .iter()
+        .chain(YEAR_FIELDS)
+        .find(|(k, _, _)| *k == key)
+        .map_or(key, |(_, _, l)| l)
+}
+
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Where a field's value is on the sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A column (0-based index), in the row of the program.
+    Column(usize),
+    /// A column found by its header text (resolved against the sheet).
+    Header(String),
+    /// A code assembled from several digit columns, in order.
+    Digits(Vec<usize>),
+    /// Choice marks (●/○…) across columns: option → column.
+    Marks(Vec<(String, usize)>),
+    /// A cell (form layout).
+    Cell(usize, usize),
+    /// The cell right of a label (form layout).
+    RightOf(String),
+    /// The cell below a label (form layout).
+    Below(String),
+}
+
+/// One field's place and how its text is turned into a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldMap {
+    pub key: String,
+    pub kind: Kind,
+    pub source: Source,
+    /// Option list: the cell holds an option number or text ("2 改革改善").
+    pub options: Vec<String>,
+    /// Multi-line cell with several values (one per line).
+    pub lines: bool,
+}
+
+/// `[year_blocks]`: a block of columns per year, `stride` columns apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearBlocks {
+    pub first: usize,
+    pub stride: usize,
+    pub years: Vec<i32>,
+    /// Fields with their sources relative to the block's first column.
+    pub fields: Vec<FieldMap>,
+}
+
+/// `[year_table]` of a form: a range whose first column holds the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearTable {
+    pub top: (usize, usize),
+    pub bottom: (usize, usize),
+    /// Fields at a column offset from the first column.
+    pub fields: Vec<(FieldMap, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Layout {
+    Table {
+        sheet: Option<String>,
+        header_rows: usize,
+        /// 0-based first data row.
+        first_row: usize,
+        /// Rows holding any of these texts (or matching `*`-patterns) are skipped.
+        skip: Vec<String>,
+        fields: Vec<FieldMap>,
+        years: Option<YearBlocks>,
+    },
+    Form {
+        /// Sheet names; empty: every sheet except `exclude`.
+        sheets: Vec<String>,
+        exclude: Vec<String>,
+        fields: Vec<FieldMap>,
+        year_table: Option<YearTable>,
+    },
+}
+
+/// A mapping file, read and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub path: PathBuf,
+    /// Inputs named in the mapping (relative to the mapping's folder).
+    pub inputs: Vec<PathBuf>,
+    pub layout: Layout,
+    /// Slug made from the code: `prefix` + code (default "p-").
+    pub slug_prefix: String,
+    /// Default 会計 for budget lines that do not name one.
+    pub account: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    layout: Spanned<String>,
+    #[serde(default)]
+    input: Vec<String>,
+    sheet: Option<String>,
+    #[serde(default)]
+    sheets: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    header_rows: Option<usize>,
+    first_row: Option<Spanned<usize>>,
+    #[serde(default)]
+    skip: Vec<String>,
+    slug_prefix: Option<String>,
+    account: Option<String>,
+    #[serde(default)]
+    columns: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    fields: BTreeMap<String, Spanned<toml::Value>>,
+    year_blocks: Option<RawBlocks>,
+    year_table: Option<RawYearTable>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBlocks {
+    first: Spanned<String>,
+    stride: usize,
+    years: Vec<i32>,
+    fields: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawYearTable {
+    range: Spanned<String>,
+    fields: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+struct Ctx<'a> {
+    path: &'a Path,
+    text: &'a str,
+    diags: Diagnostics,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, code: &'static str, span: Range<usize>, ja: String, en: String, help: &str) {
+        let loc = Location::at(self.path, self.text, span);
+        let mut d = Diagnostic::error(code, ja, en).at(loc);
+        if !help.is_empty() {
+            d = d.help(help.to_string());
+        }
+        self.diags.push(d);
+    }
+}
+
+/// Reads the mapping at `path`.
+pub fn read(path: &Path) -> Result<Mapping, Diagnostics> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(
+                "E150",
+                format!("対応表を読めません（{e}）"),
+                format!("cannot read the mapping file: {e}"),
+            )
+            .at(Location::file(path)),
+        );
+        d
+    })?;
+    parse(path, &text)
+}
+
+/// Reads a mapping from its text.
+pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
+    let mut cx = Ctx {
+        path,
+        text,
+        diags: Diagnostics::new(),
+    };
+    let raw: Raw = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            cx.err(
+                "E151",
+                span,
+                format!("対応表の書き方に誤りがあります：{}", e.message()),
+                format!("the mapping file is not valid: {}", e.message()),
+                "README の「取り込み」の例と見比べてください / compare with the examples in README, 取り込み",
+            );
+            return Err(cx.diags);
+        }
+    };
+    let layout = match raw.layout.get_ref().as_str() {
+        "table" => {
+            let header_rows = raw.header_rows.unwrap_or(1);
+            let first_row = match &raw.first_row {
+                Some(r) if *r.get_ref() == 0 => {
+                    cx.err(
+                        "E152",
+                        r.span(),
+                        "first_row は 1 以上です".into(),
+                        "first_row counts from 1".into(),
+                        "",
+                    );
+                    header_rows
+                }
+                Some(r) => r.get_ref() - 1,
+                None => header_rows,
+            };
+            let fields = fields(&mut cx, &raw.columns, false, true);
+            let years = raw.year_blocks.as_ref().map(|b| {
+                let first = column_index(b.first.get_ref()).unwrap_or_else(|| {
+                    cx.err(
+                        "E153",
+                        b.first.span(),
+                        format!(
+                            "`{}` は列の文字（A、K、BB など）ではありません",
+                            b.first.get_ref()
+                        ),
+                        format!("`{}` is not a column letter (A, K, BB…)", b.first.get_ref()),
+                        "",
+                    );
+                    0
+                });
+                YearBlocks {
+                    first,
+                    stride: b.stride.max(1),
+                    years: b.years.clone(),
+                    fields: fields_offsets(&mut cx, &b.fields),
+                }
+            });
+            Layout::Table {
+                sheet: raw.sheet.clone(),
+                header_rows,
+                first_row,
+                skip: raw.skip.clone(),
+                fields,
+                years,
+            }
+        }
+        "form" => {
+            let fields = fields(&mut cx, &raw.fields, false, false);
+            let year_table = raw.year_table.as_ref().map(|t| {
+                let (a, b) = t.range.get_ref().split_once(':').unwrap_or(("", ""));
+                let (top, bottom) = match (parse_address(a), parse_address(b)) {
+                    (Some(x), Some(y)) if x.0 <= y.0 && x.1 <= y.1 => (x, y),
+                    _ => {
+                        cx.err(
+                            "E153",
+                            t.range.span(),
+                            format!(
+                                "`{}` はセル範囲（B20:H23 など）ではありません",
+                                t.range.get_ref()
+                            ),
+                            format!(
+                                "`{}` is not a cell range such as B20:H23",
+                                t.range.get_ref()
+                            ),
+                            "",
+                        );
+                        ((0, 0), (0, 0))
+                    }
+                };
+                let fields = fields_offsets(&mut cx, &t.fields)
+                    .into_iter()
+                    .map(|f| {
+                        let off = match f.source {
+                            Source::Column(c) => c,
+                            _ => 0,
+                        };
+                        (f, off)
+                    })
+                    .collect();
+                YearTable {
+                    top,
+                    bottom,
+                    fields,
+                }
+            });
+            let sheets = if raw.sheets.is_empty() {
+                raw.sheet.iter().cloned().collect()
+            } else {
+                raw.sheets.clone()
+            };
+            Layout::Form {
+                sheets,
+                exclude: raw.exclude.clone(),
+                fields,
+                year_table,
+            }
+        }
+        other => {
+            cx.err(
+                "E152",
+                raw.layout.span(),
+                format!("layout `{other}` はありません。\"table\" か \"form\" です"),
+                format!("unknown layout `{other}`: expected \"table\" or \"form\""),
+                "",
+            );
+            return Err(cx.diags);
+        }
+    };
+    let has = |k: &str| match &layout {
+        Layout::Table { fields, .. } | Layout::Form { fields, .. } => {
+            fields.iter().any(|f| f.key == k)
+        }
+    };
+    if !has("name") {
+        cx.err(
+            "E154",
+            0..0,
+            "事業名（name）の場所がありません".into(),
+            "the mapping does not say where the program name (name) is".into(),
+            "例 / e.g. name = \"事業名\" または name = \"C\"",
+        );
+    }
+    if cx.diags.has_errors() {
+        return Err(cx.diags);
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    Ok(Mapping {
+        path: path.to_path_buf(),
+        inputs: raw.input.iter().map(|i| base.join(i)).collect(),
+        layout,
+        slug_prefix: raw.slug_prefix.clone().unwrap_or_else(|| "p-".to_string()),
+        account: raw
+            .account
+            .clone()
+            .unwrap_or_else(|| "一般会計".to_string()),
+    })
+}
+
+fn unknown_key(cx: &mut Ctx, key: &str, span: Range<usize>, year: bool) {
+    let list = if year { YEAR_FIELDS } else { PROGRAM_FIELDS };
+    let other = if year { PROGRAM_FIELDS } else { YEAR_FIELDS };
+    let help = if other.iter().any(|(k, _, _)| *k == key) {
+        if year {
+            format!("`{key}` は年度によらない項目です。[columns] / [fields] に書いてください / `{key}` is a program field: put it under [columns] or [fields]")
+        } else {
+            format!("`{key}` は年度ごとの項目です。[year_blocks.fields] / [year_table.fields] に書いてください / `{key}` is a year field")
+        }
+    } else {
+        match suggest(key, list.iter().map(|(k, _, _)| *k)) {
+            Some(s) => format!("`{s}` のことですか / did you mean `{s}`?"),
+            None => format!(
+                "使える項目 / fields: {}",
+                list.iter()
+                    .map(|(k, _, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    };
+    cx.err(
+        "E155",
+        span,
+        format!("`{key}` という項目はありません"),
+        format!("unknown field `{key}`"),
+        &help,
+    );
+}
+
+/// `[columns]` (table) or `[fields]` (form): field → place.
+fn fields(
+    cx: &mut Ctx,
+    map: &BTreeMap<String, Spanned<toml::Value>>,
+    year: bool,
+    table: bool,
+) -> Vec<FieldMap> {
+    let mut out = Vec::new();
+    for (key, v) in map {
+        let Some(kind) = kind_of(key, year) else {
+            unknown_key(cx, key, v.span(), year);
+            continue;
+        };
+        if let Some(f) = field(cx, key, kind, v, table) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// `[year_blocks.fields]`: field → column offset (0 = the block's first column).
+fn fields_offsets(cx: &mut Ctx, map: &BTreeMap<String, Spanned<toml::Value>>) -> Vec<FieldMap> {
+    let mut out = Vec::new();
+    for (key, v) in map {
+        let Some(kind) = kind_of(key, true) else {
+            unknown_key(cx, key, v.span(), true);
+            continue;
+        };
+        let span = v.span();
+        let offset = |cx: &mut Ctx, x: &toml::Value| match x.as_integer() {
+            Some(i) if i >= 0 => Some(i as usize),
+            _ => {
+                cx.err(
+                    "E156",
+                    span.clone(),
+                    format!("`{key}` の位置は 0 以上の整数（ブロックの先頭列からの列数）です"),
+                    format!("`{key}`: expected a column offset (0 or more) inside the block"),
+                    "例 / e.g. \"budget.amount\" = 0",
+                );
+                None
+            }
+        };
+        let mut f = FieldMap {
+            key: key.clone(),
+            kind,
+            source: Source::Column(0),
+            options: Vec::new(),
+            lines: false,
+        };
+        match v.get_ref() {
+            toml::Value::Table(t) => {
+                if let Some(o) = t.get("offset") {
+                    match offset(cx, o) {
+                        Some(o) => f.source = Source::Column(o),
+                        None => continue,
+                    }
+                } else if let Some(toml::Value::Table(m)) = t.get("marks") {
+                    let mut marks = Vec::new();
+                    for (opt, c) in m {
+                        if let Some(o) = offset(cx, c) {
+                            marks.push((opt.clone(), o));
+                        }
+                    }
+                    f.source = Source::Marks(marks);
+                }
+                f.options = string_list(t.get("options"));
+            }
+            other => match offset(cx, other) {
+                Some(o) => f.source = Source::Column(o),
+                None => continue,
+            },
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn string_list(v: Option<&toml::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn column_or_header(s: &str) -> Source {
+    match column_index(s) {
+        Some(c) => Source::Column(c),
+        None => Source::Header(s.to_string()),
+    }
+}
+
+fn field(
+    cx: &mut Ctx,
+    key: &str,
+    kind: Kind,
+    v: &Spanned<toml::Value>,
+    table: bool,
+) -> Option<FieldMap> {
+    let span = v.span();
+    let mut f = FieldMap {
+        key: key.to_string(),
+        kind,
+        source: Source::Column(0),
+        options: Vec::new(),
+        lines: false,
+    };
+    let bad = |cx: &mut Ctx, what: &str| {
+        cx.err(
+            "E156",
+            span.clone(),
+            format!("`{key}` の場所の書き方が違います（{what}）"),
+            format!("`{key}`: the place is not written as expected ({what})"),
+            if table {
+                "例 / e.g. name = \"C\", name = \"事業名\", code = { digits = [\"A\", \"B\", \"C\"] }, direction = { marks = { \"koiki-gyosei\" = \"M\", \"renkei-suishin\" = \"N\" } }"
+            } else {
+                "例 / e.g. name = { right_of = \"事業名\" }, purpose = { below = \"事業の目的\" }, department = { cell = \"C4\" }"
+            },
+        );
+    };
+    match v.get_ref() {
+        toml::Value::String(s) if table => f.source = column_or_header(s),
+        toml::Value::String(s) => match parse_address(s) {
+            Some((r, c)) => f.source = Source::Cell(r, c),
+            None => f.source = Source::RightOf(s.clone()),
+        },
+        toml::Value::Table(t) => {
+            let col = |name: &str| t.get(name).and_then(|x| x.as_str());
+            if let Some(c) = col("column") {
+                f.source = column_or_header(c);
+            } else if let Some(c) = col("cell") {
+                match parse_address(c) {
+                    Some((r, c)) => f.source = Source::Cell(r, c),
+                    None => {
+                        bad(cx, "cell はセル番地（C4 など）");
+                        return None;
+                    }
+                }
+            } else if let Some(l) = col("right_of") {
+                f.source = Source::RightOf(l.to_string());
+            } else if let Some(l) = col("below") {
+                f.source = Source::Below(l.to_string());
+            } else if let Some(d) = t.get("digits") {
+                let letters = string_list(Some(d));
+                let cols: Vec<usize> = letters.iter().filter_map(|l| column_index(l)).collect();
+                if cols.is_empty() || cols.len() != letters.len() {
+                    bad(cx, "digits は列の文字の並び");
+                    return None;
+                }
+                f.source = Source::Digits(cols);
+            } else if let Some(toml::Value::Table(m)) = t.get("marks") {
+                let mut marks = Vec::new();
+                for (opt, c) in m {
+                    match c.as_str().and_then(column_index) {
+                        Some(c) => marks.push((opt.clone(), c)),
+                        None => {
+                            bad(cx, "marks の値は列の文字");
+                            return None;
+                        }
+                    }
+                }
+                f.source = Source::Marks(marks);
+            } else {
+                bad(cx, "column・cell・right_of・below・digits・marks のどれか");
+                return None;
+            }
+            f.options = string_list(t.get("options"));
+            f.lines = t.get("lines").and_then(|x| x.as_bool()).unwrap_or(false);
+        }
+        _ => {
+            bad(cx, "文字列か表");
+            return None;
+        }
+    }
+    Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_mapping_parses() {
+        let m = parse(
+            Path::new("m.toml"),
+            r#"
+layout = "table"
+sheet = "一覧"
+header_rows = 2
+skip = ["調整用", "合計"]
+[columns]
+code = { digits = ["A", "B", "C"] }
+name = "事業名"
+department = "E"
+direction = { marks = { "koiki" = "M", "renkei" = "N" } }
+[year_blocks]
+first = "K"
+stride = 19
+years = [2019, 2020]
+[year_blocks.fields]
+"budget.amount" = 0
+"check.rating" = { offset = 3, options = ["A", "B"] }
+"#,
+        )
+        .unwrap();
+        let Layout::Table {
+            fields,
+            years,
+            first_row,
+            ..
+        } = m.layout
+        else {
+            panic!()
+        };
+        assert_eq!(first_row, 2);
+        assert!(fields
+            .iter()
+            .any(|f| f.source == Source::Digits(vec![0, 1, 2])));
+        assert!(fields
+            .iter()
+            .any(|f| f.source == Source::Header("事業名".into())));
+        let y = years.unwrap();
+        assert_eq!((y.first, y.stride), (10, 19));
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let text = "layout = \"table\"\n[columns]\nnmae = \"B\"\nname = \"C\"\n[year_blocks]\nfirst = \"K\"\nstride = 19\nyears = [2019]\n[year_blocks.fields]\n\"budget.amout\" = -1\n";
+        let d = parse(Path::new("m.toml"), text).unwrap_err();
+        let all: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().map(|l| l.line)))
+            .collect();
+        assert!(all.contains(&("E155", Some(3))), "{all:?}");
+        assert!(all.contains(&("E155", Some(10))), "{all:?}");
+        let help = d
+            .iter()
+            .find(|d| d.location.as_ref().unwrap().line == 3)
+            .unwrap()
+            .help
+            .clone()
+            .unwrap();
+        assert!(help.contains("`name`"), "{help}");
+    }
+}

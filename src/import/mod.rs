@@ -1,0 +1,134 @@
+//! `mieru import`: reading a city's spreadsheets (one large table, or one
+//! worksheet per program) into the content folder, as a mapping file says.
+//! One file per concern: [`mapping`] (the mapping file), [`cells`]
+//! (workbooks and CSV as grids), [`normalise`] (one cell's text as a value),
+//! [`extract`] (cells → programs), [`report`] (what went where) and
+//! [`write`] (deterministic TOML, atomically, with a manifest).
+
+pub mod cells;
+pub mod extract;
+pub mod mapping;
+pub mod normalise;
+pub mod report;
+pub mod write;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use std::path::{Path, PathBuf};
+
+/// What `mieru import` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub mapping: PathBuf,
+    /// Workbooks; empty: those the mapping names.
+    pub inputs: Vec<PathBuf>,
+    /// The site root (holds content/).
+    pub root: PathBuf,
+    pub dry_run: bool,
+    pub allow_errors: bool,
+}
+
+/// What an import found and did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub programs: Vec<extract::Program>,
+    pub summary: report::Summary,
+    pub plan: Vec<write::Planned>,
+    pub check: write::Check,
+    /// Files written (0 on a dry run).
+    pub written: usize,
+    /// Problems and warnings (errors only when --allow-errors let them by).
+    pub diagnostics: Diagnostics,
+}
+
+impl Outcome {
+    /// Cell → field, for each program.
+    pub fn cells(&self) -> String {
+        report::cells(&self.programs)
+    }
+}
+
+/// Reads, checks and (unless a dry run, or with errors) writes.
+/// `Err` carries the diagnostics and, when the cells were read, the outcome.
+pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>)> {
+    let mapping = mapping::read(&opts.mapping).map_err(|d| (d.sorted(), None))?;
+    let inputs = if opts.inputs.is_empty() {
+        mapping.inputs.clone()
+    } else {
+        opts.inputs.clone()
+    };
+    let mut diags = Diagnostics::new();
+    if inputs.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "E165",
+                "取り込むファイルがありません",
+                "no workbook to import",
+            )
+            .at(Location::file(&opts.mapping))
+            .help("--input ファイル名 を付けるか、対応表に input = [\"…\"] を書いてください / give --input FILE or input = [\"…\"] in the mapping"),
+        );
+        return Err((diags, None));
+    }
+    let mut programs = Vec::new();
+    for input in &inputs {
+        let name = input.file_name().map_or_else(
+            || input.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        match cells::read(input, &name) {
+            Ok(book) => programs.extend(extract::extract(&mapping, &book, &mut diags)),
+            Err(e) => diags.push(Diagnostic::error("E166", e.ja, e.en).at(Location::file(input))),
+        }
+    }
+    let programs = extract::settle(&mapping, programs, &mut diags);
+    let summary = report::summary(&programs);
+    let plan = write::plan(&programs);
+    let content = opts.root.join("content");
+    let check = write::check(&content, &plan);
+    for (list, code, ja, en) in [
+        (
+            &check.not_ours,
+            "E167",
+            "取り込みで作ったのではないファイルがあります。上書きしません",
+            "a file not written by an import is in the way; it is not overwritten",
+        ),
+        (
+            &check.edited,
+            "E168",
+            "前回の取り込みの後に手で直されたファイルです。上書きしません",
+            "edited by hand since the last import; it is not overwritten",
+        ),
+    ] {
+        for p in list {
+            diags.push(
+                Diagnostic::error(code, ja, en)
+                    .at(Location::file(&Path::new("content").join(p)))
+                    .help("直した内容を表計算のファイルに移してからファイルを消すか、別のフォルダへ取り込んでください / move the edits into the workbook and delete the file, or import into another folder"),
+            );
+        }
+    }
+    let refused = !check.not_ours.is_empty() || !check.edited.is_empty();
+    let mut outcome = Outcome {
+        programs,
+        summary,
+        plan,
+        check,
+        written: 0,
+        diagnostics: Diagnostics::new(),
+    };
+    let has_errors = diags.has_errors();
+    if refused || (has_errors && !opts.allow_errors) {
+        return Err((diags.sorted(), Some(Box::new(outcome))));
+    }
+    if !opts.dry_run {
+        match write::write(&content, &outcome.plan) {
+            Ok(n) => outcome.written = n,
+            Err(e) => {
+                diags.push(Diagnostic::error("E169", e.ja, e.en).at(Location::file(&e.path)));
+                return Err((diags.sorted(), Some(Box::new(outcome))));
+            }
+        }
+    }
+    outcome.diagnostics = diags.sorted();
+    Ok(outcome)
+}

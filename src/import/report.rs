@@ -1,0 +1,117 @@
+//! The report of an import: for each program which cell went to which
+//! field, and a summary table (programs, years, fields filled, blank, not
+//! applicable, problems). Problems themselves are diagnostics (`diag`).
+
+use super::extract::{Got, Placed, Program};
+use super::mapping::label_of;
+use std::fmt::Write as _;
+
+/// Counts over every field of every program and year.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub programs: usize,
+    pub years: usize,
+    pub filled: usize,
+    pub blank: usize,
+    pub not_applicable: usize,
+    pub problems: usize,
+}
+
+fn count(s: &mut Summary, p: &Placed) {
+    match p.got {
+        Got::Blank => s.blank += 1,
+        Got::NotApplicable => s.not_applicable += 1,
+        Got::Problem(_) => s.problems += 1,
+        _ => s.filled += 1,
+    }
+}
+
+pub fn summary(programs: &[Program]) -> Summary {
+    let mut s = Summary {
+        programs: programs.len(),
+        ..Summary::default()
+    };
+    for p in programs {
+        p.fields.values().for_each(|f| count(&mut s, f));
+        s.years += p.years.len();
+        for y in p.years.values() {
+            y.values().for_each(|f| count(&mut s, f));
+        }
+    }
+    s
+}
+
+impl Summary {
+    /// The table shown after an import.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let rows = [
+            ("事業 / programs", self.programs),
+            ("年度 / years", self.years),
+            ("記入 / filled", self.filled),
+            ("未記入 / blank", self.blank),
+            ("該当なし / not applicable", self.not_applicable),
+            ("読めない値 / problems", self.problems),
+        ];
+        for (k, v) in rows {
+            let _ = writeln!(out, "{k:<28}{v:>8}");
+        }
+        out
+    }
+}
+
+fn state(g: &Got) -> String {
+    match g {
+        Got::Blank => "（未記入）".into(),
+        Got::NotApplicable => "—（該当なし）".into(),
+        Got::Problem(t) => format!("（読めない：{t}）"),
+        Got::Text(t) => t.replace('\n', "⏎"),
+        Got::Lines(l) => l.join(" | "),
+        Got::Money(i) => i.to_string(),
+        Got::Number(n) => match &n.note {
+            Some(note) => format!("{} 注{note}", n.text),
+            None => n.text.clone(),
+        },
+        Got::Year(y) => format!("{}（{}）", y.year, y.written),
+        Got::Budget(b) => b
+            .iter()
+            .map(|b| format!("{} {}", b.account, b.numbers.join("-")))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    }
+}
+
+/// Cell → field for each program, one line a cell.
+pub fn cells(programs: &[Program]) -> String {
+    let mut out = String::new();
+    for p in programs {
+        let _ = writeln!(
+            out,
+            "■ {}（programs/{}）{}",
+            p.text("name").unwrap_or(""),
+            p.slug,
+            p.place
+        );
+        for (k, f) in &p.fields {
+            let _ = writeln!(
+                out,
+                "  {} → {k}（{}）= {}",
+                f.cell,
+                label_of(k),
+                state(&f.got)
+            );
+        }
+        for (y, fields) in &p.years {
+            for (k, f) in fields {
+                let _ = writeln!(
+                    out,
+                    "  {} → {y}.{k}（{}）= {}",
+                    f.cell,
+                    label_of(k),
+                    state(&f.got)
+                );
+            }
+        }
+    }
+    out
+}

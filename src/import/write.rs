@@ -1,0 +1,399 @@
+//! Writing the imported programs as mieru TOML: deterministic text (the same
+//! workbook gives byte-identical files), Japanese comments like content/
+//! has, atomic writes, never outside the content folder, and a manifest
+//! (`content/.mieru-import.toml`) of each written file's hash so that a
+//! later import updates the files it owns and refuses files edited by hand.
+
+use super::extract::{BudgetLine, Got, Placed, Program};
+use super::mapping::label_of;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+/// The manifest's name inside content/.
+pub const MANIFEST: &str = ".mieru-import.toml";
+
+/// A file to write: path relative to content/ and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub path: String,
+    pub text: String,
+}
+
+/// A TOML string (basic, escaped); multi-line text as `"""…"""`.
+pub fn quote(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}
+
+fn value(got: &Got) -> Option<String> {
+    Some(match got {
+        Got::Blank | Got::Problem(_) => return None,
+        Got::NotApplicable => quote("—"),
+        Got::Text(s) => quote(s),
+        Got::Lines(l) => format!(
+            "[{}]",
+            l.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")
+        ),
+        Got::Money(i) => i.to_string(),
+        Got::Number(n) => n.text.clone(),
+        Got::Year(y) => y.year.to_string(),
+        Got::Budget(_) => return None,
+    })
+}
+
+/// The original text when the written value lost something of it.
+fn original(got: &Got) -> Option<String> {
+    match got {
+        Got::Year(y) if y.written != y.year.to_string() => Some(y.written.clone()),
+        Got::Number(n) => n.note.as_ref().map(|note| format!("{}{note}", n.text)),
+        _ => None,
+    }
+}
+
+fn line(out: &mut String, key: &str, p: &Placed, label: &str) {
+    let Some(v) = value(&p.got) else { return };
+    let mut comment = format!("{label}（{}）", p.cell);
+    if let Some(o) = original(&p.got) {
+        let _ = write!(comment, "　元の記載：{o}");
+    }
+    let _ = writeln!(out, "{key} = {v}  # {comment}");
+}
+
+fn code(s: &str) -> String {
+    if !s.is_empty() && s.len() < 10 && !s.starts_with('0') && s.chars().all(|c| c.is_ascii_digit())
+    {
+        s.to_string()
+    } else {
+        quote(s)
+    }
+}
+
+fn budget(out: &mut String, lines: &[BudgetLine], cell: &str) {
+    for b in lines {
+        let _ = writeln!(out, "\n[[budget_lines]]  # 予算科目（{cell}）");
+        let _ = writeln!(out, "account = {}", quote(&b.account));
+        for (k, v) in ["section", "subsection", "item", "program_no", "sub_item"]
+            .iter()
+            .zip(&b.numbers)
+        {
+            let label = match *k {
+                "section" => "款",
+                "subsection" => "項",
+                "item" => "目",
+                "program_no" => "事業",
+                _ => "細目",
+            };
+            let _ = writeln!(out, "{k} = {}  # {label}", code(v));
+        }
+        if let Some(n) = &b.name {
+            let _ = writeln!(out, "name = {}", quote(n));
+        }
+    }
+}
+
+/// program.toml of `p`.
+pub fn program_toml(p: &Program) -> String {
+    let name = p.text("name").unwrap_or("");
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# 事業「{name}」：年度によって変わらない事業の説明と成果指標。"
+    );
+    let _ = writeln!(out, "# mieru import が {} から作りました。", p.place);
+    let _ = writeln!(out);
+    for key in [
+        "name",
+        "department",
+        "related_departments",
+        "code",
+        "purpose",
+        "policy",
+        "direction",
+        "start_year",
+        "end_year",
+    ] {
+        if let Some(f) = p.fields.get(key) {
+            line(&mut out, key, f, label_of(key));
+        }
+    }
+    for (key, f) in &p.fields {
+        if let Some(k) = key.strip_prefix("extra.") {
+            line(&mut out, k, f, k);
+        }
+    }
+    if let Some(Placed {
+        got: Got::Budget(b),
+        cell,
+    }) = p.fields.get("budget_lines")
+    {
+        budget(&mut out, b, cell);
+    }
+    let ind: Vec<(&str, &Placed)> = ["name", "unit", "kind"]
+        .iter()
+        .filter_map(|k| {
+            let f = p.fields.get(&format!("indicator.{k}"))?;
+            value(&f.got).map(|_| (*k, f))
+        })
+        .collect();
+    if !ind.is_empty() {
+        let _ = writeln!(out, "\n[[indicators]]  # 成果指標");
+        for (k, f) in ind {
+            line(&mut out, k, f, label_of(&format!("indicator.{k}")));
+        }
+    }
+    out
+}
+
+/// <year>.toml of `p`.
+pub fn year_toml(p: &Program, year: i32, fields: &BTreeMap<String, Placed>) -> String {
+    let name = p.text("name").unwrap_or("");
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {name} {year}年度の予算と取組み（mieru import が作成）。"
+    );
+    let _ = writeln!(out, "fiscal_year = {year}");
+    for key in ["target", "result", "activities"] {
+        if let Some(f) = fields.get(key) {
+            line(&mut out, key, f, label_of(key));
+        }
+    }
+    let tables = [
+        ("budget", "予算"),
+        ("budget.funding", "財源内訳（予算）"),
+        ("settlement", "決算"),
+        ("settlement.funding", "財源内訳（決算）"),
+        ("forecast", "見込"),
+        ("staff", "人件費・従事人数"),
+        ("check", "【Check】評価"),
+        ("action", "【Action】今後の方向性"),
+    ];
+    for (table, label) in tables {
+        let rows: Vec<(&str, &Placed)> = fields
+            .iter()
+            .filter_map(|(k, f)| {
+                let rest = k.strip_prefix(table)?.strip_prefix('.')?;
+                (!rest.contains('.') && value(&f.got).is_some()).then_some((rest, f))
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n[{table}]  # {label}");
+        for (k, f) in rows {
+            line(&mut out, k, f, label_of(&format!("{table}.{k}")));
+        }
+    }
+    out
+}
+
+/// Every file of the import, in path order.
+pub fn plan(programs: &[Program]) -> Vec<Planned> {
+    let mut out = Vec::new();
+    for p in programs {
+        out.push(Planned {
+            path: format!("programs/{}/program.toml", p.slug),
+            text: program_toml(p),
+        });
+        for (y, f) in &p.years {
+            out.push(Planned {
+                path: format!("programs/{}/{y}.toml", p.slug),
+                text: year_toml(p, *y, f),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// FNV-1a (64 bit) of `bytes`, as hex: stable across versions and machines.
+pub fn hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("fnv1a64:{h:016x}")
+}
+
+/// The manifest: path → hash of the text last written.
+pub fn read_manifest(content: &Path) -> BTreeMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct M {
+        #[serde(default)]
+        files: BTreeMap<String, String>,
+    }
+    fs::read_to_string(content.join(MANIFEST))
+        .ok()
+        .and_then(|t| toml::from_str::<M>(&t).ok())
+        .map(|m| m.files)
+        .unwrap_or_default()
+}
+
+fn manifest_text(files: &BTreeMap<String, String>) -> String {
+    let mut out = String::from(
+        "# mieru import が書いたファイルと、その内容のハッシュ。\n# 手で直したファイルを次の取り込みで上書きしないために使います。消さないでください。\n\n[files]\n",
+    );
+    for (p, h) in files {
+        let _ = writeln!(out, "{} = {}", quote(p), quote(h));
+    }
+    out
+}
+
+/// What the files on disk say about the plan.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Check {
+    /// Files that exist and were not written by an import.
+    pub not_ours: Vec<String>,
+    /// Files written by an import and changed since.
+    pub edited: Vec<String>,
+    /// Files that will be new or changed.
+    pub changed: Vec<String>,
+    /// Files that are already as planned.
+    pub same: Vec<String>,
+}
+
+/// Compares the plan with content/ and the manifest.
+pub fn check(content: &Path, plan: &[Planned]) -> Check {
+    let manifest = read_manifest(content);
+    let mut c = Check::default();
+    for f in plan {
+        let path = content.join(&f.path);
+        match fs::read(&path) {
+            Ok(bytes) => {
+                if bytes == f.text.as_bytes() {
+                    c.same.push(f.path.clone());
+                    continue;
+                }
+                match manifest.get(&f.path) {
+                    None => c.not_ours.push(f.path.clone()),
+                    Some(h) if *h != hash(&bytes) => c.edited.push(f.path.clone()),
+                    Some(_) => c.changed.push(f.path.clone()),
+                }
+            }
+            Err(_) => c.changed.push(f.path.clone()),
+        }
+    }
+    c
+}
+
+/// Why writing failed.
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub ja: String,
+    pub en: String,
+}
+
+/// `rel` under `content`, refused when it leaves the folder or passes a link.
+fn safe_target(content: &Path, rel: &str) -> Result<PathBuf, WriteError> {
+    let fail = |ja: &str, en: &str| WriteError {
+        path: content.join(rel),
+        ja: ja.to_string(),
+        en: en.to_string(),
+    };
+    let rel_path = Path::new(rel);
+    if rel_path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(fail(
+            "content/ の外には書けません",
+            "refusing to write outside content/",
+        ));
+    }
+    let mut at = content.to_path_buf();
+    for c in rel_path.components() {
+        at.push(c);
+        if let Ok(m) = fs::symlink_metadata(&at) {
+            if m.file_type().is_symlink() {
+                return Err(fail(
+                    "シンボリックリンクを通しては書きません",
+                    "refusing to write through a symbolic link",
+                ));
+            }
+        }
+    }
+    Ok(at)
+}
+
+fn atomic_write(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes every planned file that changed, then the manifest.
+pub fn write(content: &Path, plan: &[Planned]) -> Result<usize, WriteError> {
+    if let Ok(m) = fs::symlink_metadata(content) {
+        if m.file_type().is_symlink() {
+            return Err(WriteError {
+                path: content.to_path_buf(),
+                ja: "content/ がシンボリックリンクです".into(),
+                en: "content/ is a symbolic link".into(),
+            });
+        }
+    }
+    let mut manifest = read_manifest(content);
+    let mut written = 0;
+    for f in plan {
+        let target = safe_target(content, &f.path)?;
+        if fs::read(&target).ok().as_deref() != Some(f.text.as_bytes()) {
+            atomic_write(&target, &f.text).map_err(|e| WriteError {
+                path: target.clone(),
+                ja: format!("書き込めません（{e}）"),
+                en: format!("cannot write: {e}"),
+            })?;
+            written += 1;
+        }
+        manifest.insert(f.path.clone(), hash(f.text.as_bytes()));
+    }
+    let target = safe_target(content, MANIFEST)?;
+    let text = manifest_text(&manifest);
+    if fs::read(&target).ok().as_deref() != Some(text.as_bytes()) {
+        atomic_write(&target, &text).map_err(|e| WriteError {
+            path: target,
+            ja: format!("書き込めません（{e}）"),
+            en: format!("cannot write: {e}"),
+        })?;
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(hash(b""), "fnv1a64:cbf29ce484222325");
+        assert_ne!(hash(b"a"), hash(b"b"));
+    }
+
+    #[test]
+    fn refuses_escape() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(safe_target(d.path(), "../x.toml").is_err());
+        assert!(safe_target(d.path(), "/etc/x").is_err());
+        assert!(safe_target(d.path(), "programs/a/program.toml").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_links() {
+        let d = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(out.path(), d.path().join("programs")).unwrap();
+        let plan = vec![Planned {
+            path: "programs/a/program.toml".into(),
+            text: "x".into(),
+        }];
+        assert!(write(d.path(), &plan).is_err());
+        assert!(fs::read_dir(out.path()).unwrap().next().is_none());
+    }
+}
