@@ -927,3 +927,28 @@ fn the_search_index_finds_the_text_of_a_city_s_own_fields() {
         assert!(hits.iter().any(|h| h.as_u64() == Some(at as u64)), "{gram}");
     }
 }
+
+/// README's example of a complete form reads without a problem, so the
+/// example a city copies is one mieru takes.
+#[test]
+fn the_readme_form_example_is_a_valid_form() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split("## 様式（シートの形）を宣言する")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("README shows a form");
+    let file = mieru::load::SourceFile::new("README.md".into(), example.to_string());
+    let mut diags = mieru::diag::Diagnostics::new();
+    let form = mieru::form::read_declared(std::sync::Arc::new(file), &mut diags)
+        .unwrap_or_else(|| panic!("{}", diags.clone().render(Default::default())));
+    assert_eq!(form.levels.len(), 2);
+    assert!(form.evaluation().is_some());
+}
