@@ -719,7 +719,20 @@ pub fn parse_every_kind(bytes: &[u8]) -> Diagnostics {
     let _ = parse::<RawSite>(file.clone(), &mut diags);
     let _ = parse::<RawPolicy>(file.clone(), &mut diags);
     let _ = parse::<RawProgram>(file.clone(), &mut diags);
-    let _ = parse::<RawYear>(file, &mut diags);
+    let _ = parse::<RawYear>(file.clone(), &mut diags);
+    let _ = parse::<raw::RawPlan>(file.clone(), &mut diags);
+    let _ = crate::form::read_declared(file.clone(), &mut diags);
+    // The same text as a sheet of a declared form (the jimu-jigyo form).
+    static FORM: std::sync::OnceLock<Option<crate::form::Form>> = std::sync::OnceLock::new();
+    let form = FORM.get_or_init(|| {
+        let b = crate::form::bundled("jimu-jigyo")?;
+        let f = SourceFile::new(PathBuf::from("form.toml"), b.text.to_string());
+        crate::form::read(Arc::new(f), &mut Diagnostics::new())
+    });
+    if let Some(form) = form {
+        let _ = parse_sheet::<RawProgram>(file.clone(), Some(&form.program), &mut diags);
+        let _ = parse_sheet::<RawYear>(file, Some(&form.year), &mut diags);
+    }
     diags
 }
 
