@@ -707,9 +707,15 @@ fn refuse_escaped_control_characters(file: &SourceFile, t: &DeTable<'_>, diags: 
     }
 }
 
+/// How many ways [`parse_every_kind`] reads the same text: the four
+/// content files of the default form, plan.toml, form.toml, and program.toml
+/// and a year file of a declared form.
+pub const EVERY_KIND: usize = 8;
+
 /// Decodes and parses `bytes` as each kind of content file in turn (site,
-/// policy, program, year), collecting every diagnostic: the loader's whole
-/// surface for one file, as property tests and the fuzzer drive it.
+/// policy, program, year, plan, form, and a declared form's sheets),
+/// collecting every diagnostic: the loader's whole surface for one file, as
+/// property tests and the fuzzer drive it.
 pub fn parse_every_kind(bytes: &[u8]) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let Some(file) = decode(Path::new("content/fuzz.toml"), bytes, &mut diags) else {
