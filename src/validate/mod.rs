@@ -208,6 +208,8 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
     type Amounts<'a> = Vec<(i64, &'a std::sync::Arc<SourceFile>, std::ops::Range<usize>)>;
     let mut amounts: BTreeMap<(i64, u8), Amounts> = BTreeMap::new();
     let mut used_policies = BTreeSet::new();
+    // The plan's nodes, built once for every program's place.
+    let plan_nodes = crate::model::build::plan_nodes(raw, &raw.form);
     for lp in &raw.programs {
         let dir_loc = Location::file(&lp.dir);
         check_slug(
@@ -329,7 +331,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
                 }
             }
         } else {
-            plan::check_program_place(raw, program, diags);
+            plan::check_program_place(raw, &plan_nodes, program, diags);
         }
         for y in [&d.start_year, &d.end_year].into_iter().flatten() {
             check_year(y, file, diags);
@@ -432,7 +434,7 @@ pub fn validate(raw: &RawContent, diags: &mut Diagnostics) {
         .any(|f| f.file_name().is_some_and(|n| n == "program.toml"));
     if !raw.form.levels.is_empty() {
         plan::check_plan(raw, diags);
-        used_policies = plan::policies_with_programs(raw);
+        used_policies = plan::policies_with_programs(raw, &plan_nodes);
     }
     for p in &raw.policies {
         if !program_failed && !used_policies.contains(&p.slug) {

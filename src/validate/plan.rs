@@ -7,7 +7,7 @@ use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
 use crate::form::{Form, PLAN_FILE};
 use crate::load::raw::{RawProgram, RawYear};
 use crate::load::{Loaded, RawContent, SourceFile, CONTENT_DIR};
-use crate::model::build::{ancestor_at, plan_nodes};
+use crate::model::build::ancestor_at;
 use crate::model::value::{trim_cell, DASHES};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -168,6 +168,7 @@ fn unlinked(s: &str) -> bool {
 /// level, consistent with the nodes' parents, reaching a 施策.
 pub fn check_program_place(
     raw: &RawContent,
+    plan: &[crate::model::PlanNode],
     program: &Loaded<RawProgram>,
     diags: &mut Diagnostics,
 ) {
@@ -194,7 +195,6 @@ pub fn check_program_place(
     if raw.plan.is_none() {
         return;
     }
-    let plan = plan_nodes(raw, form);
     let mut chosen: Vec<(usize, usize, &Spanned<String>)> = Vec::new();
     for (k, v) in place.get_ref() {
         let Some(level) = form.levels.iter().position(|l| l.key == *k) else {
@@ -242,7 +242,7 @@ pub fn check_program_place(
             if other_level >= plan[n].level {
                 continue;
             }
-            if let Some(a) = ancestor_at(&plan, n, other_level) {
+            if let Some(a) = ancestor_at(plan, n, other_level) {
                 if a != other {
                     diags.push(
                         Diagnostic::error(
@@ -273,7 +273,7 @@ pub fn check_program_place(
     };
     let reaches = chosen
         .iter()
-        .any(|&(_, n, _)| ancestor_at(&plan, n, pl).is_some());
+        .any(|&(_, n, _)| ancestor_at(plan, n, pl).is_some());
     if !reaches {
         diags.push(
             Diagnostic::error(
@@ -312,12 +312,14 @@ fn place_example(form: &Form) -> String {
 }
 
 /// The slugs of the 施策 sheets whose node has a program at or under it.
-pub fn policies_with_programs(raw: &RawContent) -> BTreeSet<String> {
+pub fn policies_with_programs(
+    raw: &RawContent,
+    plan: &[crate::model::PlanNode],
+) -> BTreeSet<String> {
     let form = &raw.form;
     let Some(pl) = form.policy_level() else {
         return BTreeSet::new();
     };
-    let plan = plan_nodes(raw, form);
     let mut codes = BTreeSet::new();
     for lp in &raw.programs {
         let Some(place) = lp.program.as_ref().and_then(|p| p.data.place.as_ref()) else {
@@ -331,7 +333,7 @@ pub fn policies_with_programs(raw: &RawContent) -> BTreeSet<String> {
                 .iter()
                 .position(|n| n.level == level && n.code == *v.get_ref())
             {
-                if let Some(a) = ancestor_at(&plan, n, pl) {
+                if let Some(a) = ancestor_at(plan, n, pl) {
                     codes.insert(plan[a].code.clone());
                 }
             }
