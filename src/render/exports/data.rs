@@ -82,6 +82,8 @@ pub enum Kind {
     Text,
     /// A whole number that is always there (a year, a count).
     Int,
+    /// A year that a sheet may leave out (開始年度, 終了年度): null / empty.
+    Year,
     /// A sheet amount with its state.
     Money,
     /// A sheet target or result with its state: a number or text.
@@ -98,6 +100,7 @@ impl Kind {
         match self {
             Kind::Text => "文字列",
             Kind::Int => "整数",
+            Kind::Year => "整数（西暦年。ない場合は null／空欄）",
             Kind::Money => "整数（金額）＋状態",
             Kind::Measure => "数値または文字列＋状態",
             Kind::SheetText => "文字列＋状態",
@@ -134,6 +137,7 @@ impl Column {
 pub enum Cell {
     Text(Option<String>),
     Int(i64),
+    Year(Option<i32>),
     Money(SheetValue<i64>),
     Measure(SheetValue<Measure>),
     SheetText(SheetValue<String>),
@@ -215,6 +219,24 @@ fn program_columns(m: &Model) -> Vec<Column> {
             "会計区分",
             Kind::Text,
             "予算科目の会計（一般会計など。複数のときは「、」区切り）",
+        ),
+        col(
+            "budget_lines",
+            "予算科目",
+            Kind::Text,
+            "予算科目（会計と款-項-目-事業の番号、名前。複数のときは改行区切り）",
+        ),
+        col(
+            "start_year",
+            "開始年度",
+            Kind::Year,
+            "事業を始めた年度（西暦。シートにない場合は null／空欄）",
+        ),
+        col(
+            "end_year",
+            "終了年度",
+            Kind::Year,
+            "事業を終える（終えた）年度（西暦。ない場合は null／空欄）",
         ),
         col(
             "outline",
@@ -361,6 +383,9 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 Cell::Text(Some(p.name.clone())),
                 Cell::Text(Some(p.department.clone())),
                 Cell::Text((!accounts.is_empty()).then(|| accounts.join("、"))),
+                Cell::Text((!p.budget_lines.is_empty()).then(|| budget_lines_text(p))),
+                Cell::Year(p.start_year),
+                Cell::Year(p.end_year),
                 Cell::Text(Some(policy.outline.clone())),
                 Cell::Text(Some(policy.name.clone())),
                 Cell::Text(Some(policy.directions[p.direction].name.clone())),
@@ -402,6 +427,37 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
             r
         })
         .collect()
+}
+
+/// 予算科目 as one line each: "一般会計 2-1-6-4 名前", the numbers in order up
+/// to the first one the sheet leaves out.
+fn budget_lines_text(p: &Program) -> String {
+    p.budget_lines
+        .iter()
+        .map(|b| {
+            let numbers: Vec<&str> = [
+                &b.section,
+                &b.subsection,
+                &b.item,
+                &b.program_no,
+                &b.sub_item,
+            ]
+            .into_iter()
+            .map_while(|n| n.as_deref())
+            .collect();
+            let mut line = b.account.clone();
+            if !numbers.is_empty() {
+                line.push(' ');
+                line.push_str(&numbers.join("-"));
+            }
+            if let Some(n) = &b.name {
+                line.push(' ');
+                line.push_str(n);
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 // ---- indicators -------------------------------------------------------
@@ -791,6 +847,7 @@ fn csv_cells(c: &Cell) -> Vec<String> {
     match c {
         Cell::Text(t) => vec![t.as_deref().map(neutralise).unwrap_or_default()],
         Cell::Int(n) => vec![n.to_string()],
+        Cell::Year(y) => vec![y.map(|y| y.to_string()).unwrap_or_default()],
         Cell::Money(v) => vec![
             v.value().map(|n| n.to_string()).unwrap_or_default(),
             state_word(v).into(),
@@ -854,6 +911,7 @@ impl Serialize for Cell {
         match self {
             Cell::Text(t) => t.serialize(s),
             Cell::Int(n) => n.serialize(s),
+            Cell::Year(y) => y.serialize(s),
             Cell::Money(v) => stated(s, v),
             Cell::Measure(v) => stated(s, v),
             Cell::SheetText(v) => stated(s, v),
@@ -962,6 +1020,7 @@ pub fn schema_value(m: &Model, d: Dataset) -> Value {
         let mut s = match c.kind {
             Kind::Text => json!({"type": ["string", "null"]}),
             Kind::Int => json!({"type": "integer"}),
+            Kind::Year => json!({"type": ["integer", "null"]}),
             Kind::Money => json!({"$ref": "#/$defs/money"}),
             Kind::Measure => json!({"$ref": "#/$defs/measure"}),
             Kind::SheetText => json!({"$ref": "#/$defs/text"}),
