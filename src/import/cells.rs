@@ -203,9 +203,14 @@ fn read_workbook(path: &Path, name: &str) -> Result<Book, ReadError> {
             }
             rows[r0 + r] = out;
         }
-        // A merged cell's value in every cell it covers (header cells).
+        // A merged cell's value in every cell it covers: a header over
+        // several columns, a department written once for several rows.
+        // (calamine reads no merges from .ods: there each cell stands alone.)
         let regions = match &mut wb {
             calamine::Sheets::Xlsx(x) => {
+                x.merge_cells_by_sheet_name(&sheet_name).unwrap_or_default()
+            }
+            calamine::Sheets::Xls(x) => {
                 x.merge_cells_by_sheet_name(&sheet_name).unwrap_or_default()
             }
             _ => Vec::new(),

@@ -1,11 +1,12 @@
 //! From cells to programs: walks the rows (table) or sheets (form) the
 //! mapping names, reads each mapped cell with `normalise`, and keeps for
 //! every value the cell it came from. Unreadable cells become located
-//! diagnostics; the same code on several rows is merged (first kept).
+//! diagnostics; the rows of one program are merged (`settle`).
 
 use super::cells::{address, Book, Sheet};
 use super::mapping::{FieldMap, Kind, Layout, Mapping, Source};
 use super::normalise::{self as n, Norm};
+use super::report;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use std::collections::BTreeMap;
 
@@ -68,12 +69,21 @@ pub fn extract(mapping: &Mapping, book: &Book, diags: &mut Diagnostics) -> Vec<P
             skip,
             fields,
             years,
+            year_rows,
         } => {
             let Some(s) = book.sheet(sheet.as_deref()) else {
                 diags.push(no_sheet(book, sheet.as_deref().unwrap_or("")));
                 return Vec::new();
             };
             let resolved = resolve_headers(book, s, *header_rows, fields, diags);
+            let rows = year_rows.as_ref().map(|y| {
+                let year =
+                    resolve_headers(book, s, *header_rows, std::slice::from_ref(&y.year), diags);
+                (
+                    year,
+                    resolve_headers(book, s, *header_rows, &y.fields, diags),
+                )
+            });
             let mut out = Vec::new();
             for r in *first_row..s.rows.len() {
                 let row = &s.rows[r];
@@ -87,6 +97,32 @@ pub fn extract(mapping: &Mapping, book: &Book, diags: &mut Diagnostics) -> Vec<P
                 for f in &resolved {
                     let v = read_field(mapping, book, s, r, 0, f, diags);
                     p.fields.insert(f.key.clone(), v);
+                }
+                if let Some((year, fields)) = &rows {
+                    if let Some(y) = year.first() {
+                        match read_field(mapping, book, s, r, 0, y, diags).got {
+                            Got::Year(y) => {
+                                let yf = fields
+                                    .iter()
+                                    .map(|f| {
+                                        (
+                                            f.key.clone(),
+                                            read_field(mapping, book, s, r, 0, f, diags),
+                                        )
+                                    })
+                                    .collect();
+                                p.years.insert(y.year, yf);
+                            }
+                            Got::Problem(_) => {}
+                            _ => {
+                                let c = match y.source {
+                                    Source::Column(c) => c,
+                                    _ => 0,
+                                };
+                                diags.push(problem(book, s, r, c, "年度", "（空欄）"));
+                            }
+                        }
+                    }
                 }
                 if let Some(b) = years {
                     for (i, y) in b.years.iter().enumerate() {
@@ -202,34 +238,51 @@ fn resolve_headers(
     diags: &mut Diagnostics,
 ) -> Vec<FieldMap> {
     let mut out = Vec::new();
-    for f in fields {
+    'fields: for f in fields {
         let mut f = f.clone();
-        if let Source::Header(h) = &f.source {
+        let key = f.key.clone();
+        let places = [Some(&mut f.source), f.state.as_mut()];
+        for place in places.into_iter().flatten() {
+            let Source::Header(h) = &*place else {
+                continue;
+            };
             let want: String = h.chars().filter(|c| !c.is_whitespace()).collect();
             let found = (0..header_rows.max(1)).rev().find_map(|r| {
                 s.rows.get(r)?.iter().position(|c| {
-                    c.chars().filter(|c| !c.is_whitespace()).collect::<String>() == want
+                    let c: String = c.chars().filter(|c| !c.is_whitespace()).collect();
+                    c == want || without_unit(&c) == want
                 })
             });
             match found {
-                Some(c) => f.source = Source::Column(c),
+                Some(c) => *place = Source::Column(c),
                 None => {
                     diags.push(
                         Diagnostic::error(
                             "E161",
-                            format!("見出し「{h}」の列が見つかりません（{}）", f.key),
-                            format!("no column headed {h} for {}", f.key),
+                            format!("見出し「{h}」の列が見つかりません（{key}）"),
+                            format!("no column headed {h} for {key}"),
                         )
                         .at(Location::cell(&book.file, &s.name, "1"))
                         .help(format!("見出しは 1〜{header_rows} 行目から探します。列の文字（例 \"C\"）でも指定できます / headers are looked for in rows 1–{header_rows}; a column letter works too")),
                     );
-                    continue;
+                    continue 'fields;
                 }
             }
         }
         out.push(f);
     }
     out
+}
+
+/// A header without its unit: "予算額（千円）" → "予算額".
+fn without_unit(header: &str) -> &str {
+    match header
+        .strip_suffix('）')
+        .and_then(|h| h.rfind('（').map(|i| &h[..i]))
+    {
+        Some(h) if !h.is_empty() => h,
+        _ => header,
+    }
 }
 
 fn locate(book: &Book, s: &Sheet, src: &Source, diags: &mut Diagnostics) -> Option<(usize, usize)> {
@@ -347,8 +400,35 @@ fn read_field(
         }
         Source::Column(c) => {
             let c = base + c;
-            let raw = s.get(r, c);
-            let got = convert(mapping, f, raw).unwrap_or_else(|(what, text)| {
+            let mut raw = s.get(r, c);
+            if mapping.strip_apostrophe {
+                if let Some(rest) = raw.strip_prefix('\'') {
+                    if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                        raw = rest;
+                    }
+                }
+            }
+            let stated = match &f.state {
+                Some(Source::Column(sc)) => match n::state_word(s.get(r, base + sc)) {
+                    Some(st) => Some(st),
+                    None => {
+                        let text = n::clean(s.get(r, base + sc));
+                        diags.push(problem(book, s, r, base + sc, "状態", &text));
+                        return Placed {
+                            got: Got::Problem(text),
+                            cell: cell(c),
+                        };
+                    }
+                },
+                _ => None,
+            };
+            let got = match stated {
+                Some(Norm::Blank) => Ok(Got::Blank),
+                Some(Norm::NotApplicable) => Ok(Got::NotApplicable),
+                Some(Norm::Value(())) => convert_value(mapping, f, raw),
+                None => convert(mapping, f, raw),
+            };
+            let got = got.unwrap_or_else(|(what, text)| {
                 diags.push(problem(book, s, r, c, what, &text));
                 Got::Problem(text)
             });
@@ -412,6 +492,39 @@ pub fn convert(mapping: &Mapping, f: &FieldMap, raw: &str) -> Result<Got, (&'sta
     })
 }
 
+/// A cell whose state column says `value`: read as written, a dash or an
+/// empty text included (mieru's CSV writes a unit "-" as a value).
+fn convert_value(
+    mapping: &Mapping,
+    f: &FieldMap,
+    raw: &str,
+) -> Result<Got, (&'static str, String)> {
+    let value = |norm: Norm<Got>, what: &'static str| match norm {
+        Norm::Value(g) => Ok(g),
+        _ => Err((what, n::clean(raw))),
+    };
+    match f.kind {
+        Kind::Text | Kind::Code if f.options.is_empty() && !f.lines => Ok(Got::Text(n::clean(raw))),
+        Kind::Measure => match n::number(raw) {
+            Ok(Norm::Value(v)) => Ok(Got::Number(v)),
+            _ => Ok(Got::Text(n::clean(raw))),
+        },
+        Kind::Money => value(
+            n::money(raw).map_err(|t| ("金額", t))?.map(Got::Money),
+            "金額",
+        ),
+        Kind::Number => value(
+            n::number(raw).map_err(|t| ("数値", t))?.map(Got::Number),
+            "数値",
+        ),
+        Kind::Year => value(
+            n::year(raw).map_err(|t| ("年度", t))?.map(Got::Year),
+            "年度",
+        ),
+        _ => convert(mapping, f, raw),
+    }
+}
+
 /// "一般会計 2-1-6-4 定住促進" → account, numbers, name.
 pub fn budget_line(line: &str, default_account: &str) -> BudgetLine {
     let line = n::clean(line);
@@ -449,16 +562,22 @@ pub fn budget_line(line: &str, default_account: &str) -> BudgetLine {
     }
 }
 
-/// Gives each program its slug and merges rows of the same code: the first
-/// row is kept; a name spelled differently is reported (W150) with the others.
+/// Gives each program its slug and merges rows of the same program (same
+/// slug, code or name). A value only a later row has fills the blank of the
+/// first. A program field written differently on a later row (a name
+/// spelled otherwise, another department) keeps the first row's value and is
+/// reported with the others (W150); a year's value written differently on
+/// two rows would be lost, so it is an error at the later cell (E158).
 pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics) -> Vec<Program> {
     let mut out: Vec<Program> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
-    let mut others: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    // (program, field) → the other values with their cells, in row order.
+    let mut others: BTreeMap<(usize, String), Vec<(String, String)>> = BTreeMap::new();
     for mut p in programs {
         let code = p.text("code").map(str::to_string);
         let name = p.text("name").map(str::to_string);
-        let Some(key) = code.clone().or_else(|| name.clone()) else {
+        let slug = p.text("slug").map(|s| format!("slug:{s}"));
+        let Some(key) = slug.or(code).or(name) else {
             diags.push(
                 Diagnostic::warning(
                     "W151",
@@ -471,19 +590,18 @@ pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics
             continue;
         };
         if let Some(&i) = by_key.get(&key) {
-            let first_name = out[i].text("name").map(str::to_string);
-            if name != first_name {
-                let cell = p
-                    .fields
-                    .get("name")
-                    .map_or(p.place.clone(), |f| f.cell.clone());
+            for (field, later) in merge(&mut out[i].fields, std::mem::take(&mut p.fields)) {
                 others
-                    .entry(i)
+                    .entry((i, field))
                     .or_default()
-                    .push((name.unwrap_or_default(), cell));
+                    .push((report::shown(&later.got), later.cell));
             }
-            for (y, f) in std::mem::take(&mut p.years) {
-                out[i].years.entry(y).or_insert(f);
+            for (y, fields) in std::mem::take(&mut p.years) {
+                let differ = merge(out[i].years.entry(y).or_default(), fields);
+                for (field, later) in differ {
+                    let kept = &out[i].years[&y][&field];
+                    diags.push(year_conflict(&out[i], y, &field, kept, &later));
+                }
             }
             continue;
         }
@@ -494,25 +612,8 @@ pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics
         by_key.insert(key, out.len());
         out.push(p);
     }
-    for (i, list) in others {
-        let p = &out[i];
-        let first = p.text("name").unwrap_or("");
-        let code = p.text("code").unwrap_or("");
-        let listed: Vec<String> = list
-            .iter()
-            .map(|(n, c)| format!("「{n}」（{c}）"))
-            .collect();
-        diags.push(
-            Diagnostic::warning(
-                "W150",
-                format!("コード {code} の事業名が行によって違います。最初の「{first}」を使いました"),
-                format!("program code {code} has different names on different rows; the first, {first}, was kept"),
-            )
-            .at(Location::file(std::path::Path::new(
-                &p.fields.get("name").map_or(p.place.clone(), |f| f.cell.clone()),
-            )))
-            .help(format!("ほかの書き方 / other spellings: {}", listed.join("、"))),
-        );
+    for ((i, field), list) in others {
+        diags.push(field_differs(&out[i], &field, &list));
     }
     // Slugs must be unique.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -524,6 +625,98 @@ pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics
         }
     }
     out
+}
+
+/// Merges a later row's fields into the first row's: a field the first
+/// lacks or left blank takes the later value; a later blank changes
+/// nothing. Returns the later values that differ from a written first one.
+fn merge(
+    first: &mut BTreeMap<String, Placed>,
+    later: BTreeMap<String, Placed>,
+) -> Vec<(String, Placed)> {
+    let mut differ = Vec::new();
+    for (field, value) in later {
+        match first.get(&field) {
+            None
+            | Some(Placed {
+                got: Got::Blank, ..
+            }) => {
+                first.insert(field, value);
+            }
+            Some(_) if value.got == Got::Blank => {}
+            Some(kept) if kept.got == value.got => {}
+            Some(_) => differ.push((field, value)),
+        }
+    }
+    differ
+}
+
+fn program_label(p: &Program) -> String {
+    match (p.text("name"), p.text("code")) {
+        (Some(name), _) => format!("「{name}」"),
+        (None, Some(code)) => format!("コード {code}"),
+        (None, None) => p.slug.clone(),
+    }
+}
+
+fn field_differs(p: &Program, field: &str, list: &[(String, String)]) -> Diagnostic {
+    let kept = &p.fields[field];
+    let first = report::shown(&kept.got);
+    let label = super::mapping::label_of(field);
+    let (ja, en) = if field == "name" {
+        let code = p.text("code").unwrap_or("");
+        (
+            format!("コード {code} の事業名が行によって違います。最初の「{first}」を使いました"),
+            format!("program code {code} has different names on different rows; the first, {first}, was kept"),
+        )
+    } else {
+        (
+            format!(
+                "事業{}の{label}が行によって違います。最初の「{first}」を使いました",
+                program_label(p)
+            ),
+            format!(
+                "{field} differs between the rows of one program; the first, {first}, was kept"
+            ),
+        )
+    };
+    // Each other value once, at its first cell.
+    let mut listed: Vec<String> = Vec::new();
+    for (i, (v, c)) in list.iter().enumerate() {
+        if list[..i].iter().all(|(seen, _)| seen != v) {
+            let more = list[i + 1..].iter().filter(|(w, _)| w == v).count();
+            listed.push(match more {
+                0 => format!("「{v}」（{c}）"),
+                n => format!("「{v}」（{c} ほか {n} か所）"),
+            });
+        }
+    }
+    Diagnostic::warning("W150", ja, en)
+        .at(Location::file(std::path::Path::new(&kept.cell)))
+        .help(format!(
+            "ほかの書き方 / other values: {}",
+            listed.join("、")
+        ))
+}
+
+fn year_conflict(p: &Program, year: i32, field: &str, kept: &Placed, later: &Placed) -> Diagnostic {
+    let label = super::mapping::label_of(field);
+    Diagnostic::error(
+        "E158",
+        format!(
+            "事業{}の{}年度の{label}が 2 か所に違う値で書かれています（「{}」と「{}」）",
+            program_label(p),
+            year,
+            report::shown(&kept.got),
+            report::shown(&later.got)
+        ),
+        format!("the {year} {field} of one program is written twice with different values"),
+    )
+    .at(Location::file(std::path::Path::new(&later.cell)))
+    .help(format!(
+        "最初の値は {} にあります。どちらかを消すか、別の事業なら事業コードを分けてください / the first is at {}; remove one, or give the programs different codes",
+        kept.cell, kept.cell
+    ))
 }
 
 fn slugify(prefix: &str, key: &str, index: usize) -> String {

@@ -178,6 +178,10 @@ pub struct FieldMap {
     pub options: Vec<String>,
     /// Multi-line cell with several values (one per line).
     pub lines: bool,
+    /// A column whose cell gives the value's state (`value`,
+    /// `not_applicable`, `blank`, or 記入済・該当なし・未記入), as in mieru's
+    /// own CSV: the value cell is then read as written.
+    pub state: Option<Source>,
 }
 
 /// `[year_blocks]`: a block of columns per year, `stride` columns apart.
@@ -187,6 +191,15 @@ pub struct YearBlocks {
     pub stride: usize,
     pub years: Vec<i32>,
     /// Fields with their sources relative to the block's first column.
+    pub fields: Vec<FieldMap>,
+}
+
+/// `[year_rows]`: a row per program and year (a long table such as mieru's
+/// own `data/programs.csv`); rows of the same program are put together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearRows {
+    /// The column holding the fiscal year.
+    pub year: FieldMap,
     pub fields: Vec<FieldMap>,
 }
 
@@ -210,6 +223,7 @@ pub enum Layout {
         skip: Vec<String>,
         fields: Vec<FieldMap>,
         years: Option<YearBlocks>,
+        year_rows: Option<YearRows>,
     },
     Form {
         /// Sheet names; empty: every sheet except `exclude`.
@@ -231,6 +245,9 @@ pub struct Mapping {
     pub slug_prefix: String,
     /// Default 会計 for budget lines that do not name one.
     pub account: String,
+    /// A leading `'` before `=`, `+`, `-`, `@`, a tab or a CR is taken off
+    /// (mieru's CSV, and spreadsheets, guard formulas with it).
+    pub strip_apostrophe: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -256,7 +273,17 @@ struct Raw {
     #[serde(default)]
     fields: BTreeMap<String, Spanned<toml::Value>>,
     year_blocks: Option<RawBlocks>,
+    year_rows: Option<RawYearRows>,
     year_table: Option<RawYearTable>,
+    #[serde(default)]
+    strip_apostrophe: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawYearRows {
+    year: Spanned<toml::Value>,
+    fields: BTreeMap<String, Spanned<toml::Value>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -347,7 +374,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
                 Some(r) => r.get_ref() - 1,
                 None => header_rows,
             };
-            let fields = fields(&mut cx, &raw.columns, false, true);
+            let columns = fields(&mut cx, &raw.columns, false, true);
             let years = raw.year_blocks.as_ref().map(|b| {
                 let first = column_index(b.first.get_ref()).unwrap_or_else(|| {
                     cx.err(
@@ -369,13 +396,30 @@ pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
                     fields: fields_offsets(&mut cx, &b.fields),
                 }
             });
+            let year_rows = raw.year_rows.as_ref().and_then(|y| {
+                let year = field(&mut cx, "year", Kind::Year, &y.year, true)?;
+                Some(YearRows {
+                    year,
+                    fields: fields(&mut cx, &y.fields, true, true),
+                })
+            });
+            if let (Some(_), Some(r)) = (&years, &raw.year_rows) {
+                cx.err(
+                    "E152",
+                    r.year.span(),
+                    "[year_blocks] と [year_rows] は一緒に使えません".into(),
+                    "[year_blocks] and [year_rows] cannot both be given".into(),
+                    "年度が列のまとまりなら year_blocks、行ごとなら year_rows です / year_blocks for a block of columns per year, year_rows for a row per year",
+                );
+            }
             Layout::Table {
                 sheet: raw.sheet.clone(),
                 header_rows,
                 first_row,
                 skip: raw.skip.clone(),
-                fields,
+                fields: columns,
                 years,
+                year_rows,
             }
         }
         "form" => {
@@ -467,6 +511,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
             .account
             .clone()
             .unwrap_or_else(|| "一般会計".to_string()),
+        strip_apostrophe: raw.strip_apostrophe,
     })
 }
 
@@ -548,6 +593,7 @@ fn fields_offsets(cx: &mut Ctx, map: &BTreeMap<String, Spanned<toml::Value>>) ->
             source: Source::Column(0),
             options: Vec::new(),
             lines: false,
+            state: None,
         };
         match v.get_ref() {
             toml::Value::Table(t) => {
@@ -608,6 +654,7 @@ fn field(
         source: Source::Column(0),
         options: Vec::new(),
         lines: false,
+        state: None,
     };
     let bad = |cx: &mut Ctx, what: &str| {
         cx.err(
@@ -670,6 +717,14 @@ fn field(
             }
             f.options = string_list(t.get("options"));
             f.lines = t.get("lines").and_then(|x| x.as_bool()).unwrap_or(false);
+            match t.get("state") {
+                None => {}
+                Some(toml::Value::String(c)) if table => f.state = Some(column_or_header(c)),
+                Some(_) => {
+                    bad(cx, "state は状態の列（列の文字か見出し）");
+                    return None;
+                }
+            }
         }
         _ => {
             bad(cx, "文字列か表");

@@ -3,13 +3,15 @@
 //! One file per concern: [`mapping`] (the mapping file), [`cells`]
 //! (workbooks and CSV as grids), [`normalise`] (one cell's text as a value),
 //! [`extract`] (cells → programs), [`report`] (what went where) and
-//! [`write`] (deterministic TOML, atomically, with a manifest).
+//! [`site`] (the policies a sheet names) and [`write`] (deterministic TOML,
+//! atomically, with a manifest).
 
 pub mod cells;
 pub mod extract;
 pub mod mapping;
 pub mod normalise;
 pub mod report;
+pub mod site;
 pub mod write;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -80,10 +82,11 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
             Err(e) => diags.push(Diagnostic::error("E166", e.ja, e.en).at(Location::file(input))),
         }
     }
-    let programs = extract::settle(&mapping, programs, &mut diags);
+    let mut programs = extract::settle(&mapping, programs, &mut diags);
+    let content = opts.root.join("content");
+    site::resolve(&site::policies(&content), &mut programs, &mut diags);
     let summary = report::summary(&programs);
     let plan = write::plan(&programs);
-    let content = opts.root.join("content");
     let check = write::check(&content, &plan);
     for (list, code, ja, en) in [
         (

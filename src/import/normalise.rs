@@ -18,6 +18,16 @@ pub enum Norm<T> {
     Value(T),
 }
 
+impl<T> Norm<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Norm<U> {
+        match self {
+            Norm::Blank => Norm::Blank,
+            Norm::NotApplicable => Norm::NotApplicable,
+            Norm::Value(v) => Norm::Value(f(v)),
+        }
+    }
+}
+
 /// A number as written: the value, the text it was read from (half-width,
 /// separators removed, decimals as written) and a bracketed note.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +72,17 @@ pub fn state(s: &str) -> Option<Norm<()>> {
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) if DASHES.contains(&c) => Some(Norm::NotApplicable),
+        _ => None,
+    }
+}
+
+/// A state column's word: `value`/記入済 (`Value`), `not_applicable`/該当なし,
+/// `blank`/未記入; `None` for anything else.
+pub fn state_word(s: &str) -> Option<Norm<()>> {
+    match clean(s).as_str() {
+        "value" | "記入済" => Some(Norm::Value(())),
+        "not_applicable" | "該当なし" => Some(Norm::NotApplicable),
+        "blank" | "未記入" | "" => Some(Norm::Blank),
         _ => None,
     }
 }

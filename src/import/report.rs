@@ -54,13 +54,36 @@ impl Summary {
             ("読めない値 / problems", self.problems),
         ];
         for (k, v) in rows {
-            let _ = writeln!(out, "{k:<28}{v:>8}");
+            // Pad by the columns a terminal gives the label: two a kanji.
+            let pad = 28usize.saturating_sub(columns(k));
+            let _ = writeln!(out, "{k}{:pad$}{v:>8}", "");
         }
         out
     }
 }
 
-fn state(g: &Got) -> String {
+/// The columns a terminal gives `s`: two for a full-width character
+/// (kana, kanji, full-width forms), one for the rest.
+fn columns(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// A value as the reports show it: blank and \u{2014} spelled out.
+pub(crate) fn shown(g: &Got) -> String {
     match g {
         Got::Blank => "（未記入）".into(),
         Got::NotApplicable => "—（該当なし）".into(),
@@ -98,7 +121,7 @@ pub fn cells(programs: &[Program]) -> String {
                 "  {} → {k}（{}）= {}",
                 f.cell,
                 label_of(k),
-                state(&f.got)
+                shown(&f.got)
             );
         }
         for (y, fields) in &p.years {
@@ -108,10 +131,32 @@ pub fn cells(programs: &[Program]) -> String {
                     "  {} → {y}.{k}（{}）= {}",
                     f.cell,
                     label_of(k),
-                    state(&f.got)
+                    shown(&f.got)
                 );
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_numbers_line_up_under_japanese_labels() {
+        let table = Summary {
+            programs: 2,
+            years: 8,
+            filled: 37,
+            blank: 135,
+            not_applicable: 42,
+            problems: 0,
+        }
+        .table();
+        let ends: Vec<usize> = table.lines().map(columns).collect();
+        assert_eq!(ends.len(), 6);
+        assert!(ends.iter().all(|&e| e == 36), "{ends:?}\n{table}");
+        assert_eq!(columns("該当なし / n"), 12);
+    }
 }
