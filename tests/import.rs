@@ -59,7 +59,8 @@ fn site() -> tempfile::TempDir {
 /// row, year blocks of 19 columns, a code split across digit columns,
 /// several budget lines in one cell, numbers typed as text with commas,
 /// full-width digits, △, dashes, a trailing TAB, eras, ●/○ marks, one code
-/// spelled two ways and a total row.
+/// spelled two ways (its second row filling a blank of the first) and a
+/// total row.
 fn table_workbook(path: &Path) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -162,7 +163,9 @@ fn table_workbook(path: &Path) {
         30,
         &["1500", "―", "", "30", "△5", "継続する", "", "A", "", "●"],
     );
-    y(ws, 4, 30, &["9999", "", "", "", "", "", "", "", "", ""]);
+    // The same program again: the same budget, a headcount the first row
+    // left blank (it fills it), the rest blank (changes nothing).
+    y(ws, 4, 30, &["1,500", "", "2", "", "", "", "", "", "", ""]);
     y(ws, 5, 11, &["‐", "－", "-", "", "", "", "", "", "", ""]);
     ws.write_number(5, 30, 800.0).unwrap();
     ws.write_number(6, 11, 99999.0).unwrap();
@@ -236,6 +239,11 @@ fn table_import_builds_and_shows_values() {
     assert!(y21.contains("decision = \"現状維持\""), "{y21}");
     assert!(y21.contains("amount = \"—\""), "{y21}");
     assert!(y21.contains("result = -5"), "{y21}");
+    assert!(
+        y21.contains("headcount = 2"),
+        "the later row fills a blank:\n{y21}"
+    );
+    assert!(y21.contains("amount = 1500"), "{y21}");
     // Five dashes: not applicable, never 0.
     let y2 = fs::read_to_string(d.path().join("content/programs/p-0302001/2020.toml")).unwrap();
     assert_eq!(y2.matches("\"—\"").count(), 3, "{y2}");
@@ -327,6 +335,40 @@ fn unreadable_cells_stop_the_import_unless_allowed() {
 }
 
 #[test]
+fn merged_cells_of_an_xls_workbook_are_read_in_every_cell_they_cover() {
+    // tests/fixtures/merged.xls is written by make_merged_xls.py beside it.
+    let d = site();
+    let book = common::repo_root().join("tests/fixtures/merged.xls");
+    let mapping = d.path().join("m.toml");
+    fs::write(
+        &mapping,
+        "layout = \"table\"\nheader_rows = 2\n[columns]\nname = \"事業名\"\ndepartment = \"担当課\"\n[year_blocks]\nfirst = \"C\"\nstride = 1\nyears = [2020, 2021]\n[year_blocks.fields]\n\"budget.amount\" = 0\n",
+    )
+    .unwrap();
+    let mut o = opts(d.path(), mapping, book);
+    o.dry_run = true;
+    let out = run(&o).unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    let cells = out.cells();
+    for want in [
+        "merged.xls!事業一覧!A3 → name（事業名）= 防災訓練事業",
+        "B3 → department（担当課）= 危機管理課",
+        "C3 → 2020.budget.amount（予算額）= 1200",
+        "D3 → 2021.budget.amount（予算額）= 1300",
+        "merged.xls!事業一覧!A4 → name（事業名）= 避難所整備事業",
+        // The department cell is merged over both rows.
+        "B4 → department（担当課）= 危機管理課",
+        "C4 → 2020.budget.amount（予算額）= —（該当なし）",
+    ] {
+        assert!(cells.contains(want), "{want} in\n{cells}");
+    }
+}
+
+#[test]
 fn shift_jis_csv() {
     let d = site();
     let text =
@@ -359,19 +401,252 @@ fn shift_jis_csv() {
 }
 
 #[test]
-fn the_readme_mappings_parse() {
+fn the_readme_and_guide_mappings_parse() {
     let readme = fs::read_to_string(common::repo_root().join("README.md")).unwrap();
     let section = readme.split("## 取り込み").nth(1).unwrap();
     let section = section.split("\n## ").next().unwrap();
-    let blocks: Vec<&str> = section
-        .split("```toml\n")
-        .skip(1)
-        .map(|b| b.split("```").next().unwrap())
-        .collect();
-    assert_eq!(blocks.len(), 2);
-    for b in blocks {
-        if let Err(d) = mieru::import::mapping::parse(Path::new("README.md"), b) {
-            panic!("{}", d.render(Default::default()));
+    let guide = "docs/guide/08-torikomi.md";
+    let chapter = fs::read_to_string(common::repo_root().join(guide)).unwrap();
+    for (file, text) in [("README.md", section), (guide, chapter.as_str())] {
+        let blocks: Vec<&str> = text
+            .split("```toml\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap())
+            .collect();
+        assert_eq!(blocks.len(), 2, "{file}");
+        for b in blocks {
+            if let Err(d) = mieru::import::mapping::parse(Path::new(file), b) {
+                panic!("{}", d.render(Default::default()));
+            }
         }
     }
+}
+
+/// Builds `root`, imports its `data/programs.csv` (or one program's
+/// data.csv) with the shipped mapping into a site holding only its
+/// site.toml, form and policies, and builds that: the CSV comes back
+/// byte for byte.
+fn round_trip(root: &Path, csv: &str, compare: &[&str]) {
+    let (_g, first) = common::build_site(root);
+    let d = without_programs(root);
+    let input = d.path().join("programs.csv");
+    fs::copy(first.join(csv), &input).unwrap();
+    let mapping = common::repo_root().join("mappings/mieru-programs-csv.toml");
+    let out = run(&opts(d.path(), mapping, input))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert_eq!(out.summary.problems, 0);
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    let (_g2, second) = common::build_site(d.path());
+    for rel in compare {
+        let a = fs::read(first.join(rel)).unwrap();
+        let b = fs::read(second.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(
+            a == b,
+            "{rel} differs after the round trip\n--- before\n{}\n--- after\n{}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b)
+        );
+    }
+}
+
+/// A copy of the site at `root` (content and themes) without its programs.
+fn without_programs(root: &Path) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let content = d.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    for e in fs::read_dir(root.join("content")).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "programs" {
+            let to = content.join(e.file_name());
+            if e.path().is_dir() {
+                common::copy_tree(&e.path(), &to);
+            } else {
+                fs::copy(e.path(), to).unwrap();
+            }
+        }
+    }
+    if root.join("themes").is_dir() {
+        common::copy_tree(&root.join("themes"), &d.path().join("themes"));
+    }
+    d
+}
+
+#[test]
+fn the_example_sites_csv_imports_back_byte_for_byte() {
+    let root = common::repo_root();
+    round_trip(
+        &root,
+        "data/programs.csv",
+        &[
+            "data/programs.csv",
+            "data/programs.json",
+            "programs/teiju-jiritsuken/data.csv",
+            "programs/tokyo-nodai-renkei/data.json",
+        ],
+    );
+    // One program's own data.csv has the same columns.
+    round_trip(
+        &root,
+        "programs/tokyo-nodai-renkei/data.csv",
+        &["programs/tokyo-nodai-renkei/data.csv"],
+    );
+}
+
+#[test]
+fn the_full_test_sites_csv_imports_back_byte_for_byte() {
+    // Funding breakdowns, staff, budget lines, text targets, "—" and
+    // blanks in every kind of column.
+    let root = common::repo_root().join("tests/sites/full");
+    round_trip(
+        &root,
+        "data/programs.csv",
+        &["data/programs.csv", "data/programs.json"],
+    );
+}
+
+/// The example site's data/programs.csv as rows of cells (header first),
+/// with the site to import into and the cell address of (row, column).
+fn example_csv() -> (tempfile::TempDir, Vec<Vec<String>>) {
+    let root = common::repo_root();
+    let (_g, built) = common::build_site(&root);
+    let text = fs::read_to_string(built.join("data/programs.csv")).unwrap();
+    let rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (without_programs(&root), rows)
+}
+
+/// Writes `rows` as programs.csv into `d` and imports it with the shipped
+/// mapping; returns the diagnostics of a refused import.
+fn import_rows(d: &Path, rows: &[Vec<String>]) -> mieru::diag::Diagnostics {
+    let input = d.join("programs.csv");
+    let mut w = csv::Writer::from_path(&input).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    let mapping = common::repo_root().join("mappings/mieru-programs-csv.toml");
+    match run(&opts(d, mapping, input)) {
+        Err((diags, _)) => diags,
+        Ok(out) => out.diagnostics,
+    }
+}
+
+fn col(rows: &[Vec<String>], header: &str) -> usize {
+    rows[0].iter().position(|h| h == header).unwrap()
+}
+
+/// `programs.csv!programs!N2` for (row index, column index).
+fn cell(row: usize, column: usize) -> PathBuf {
+    PathBuf::from(format!(
+        "programs.csv!programs!{}{}",
+        char::from(b'A' + column as u8),
+        row + 1
+    ))
+}
+
+fn at(d: &mieru::diag::Diagnostic) -> PathBuf {
+    d.location.as_ref().unwrap().path.clone()
+}
+
+#[test]
+fn a_policy_or_direction_the_site_does_not_have_is_an_error_at_its_cell() {
+    let (d, mut rows) = example_csv();
+    let (id, policy, direction) = (
+        col(&rows, "事業ID"),
+        col(&rows, "施策"),
+        col(&rows, "施策の方向"),
+    );
+    // The first program misspells its policy; the second names a direction
+    // 連携事業 does not have, on every row.
+    let second = rows[1..].iter().position(|r| r[id] != rows[1][id]).unwrap() + 1;
+    for r in &mut rows[1..second] {
+        assert_eq!(r[policy], "連携事業");
+        r[policy] = "連携事葉".into();
+    }
+    let second_id = rows[second][id].clone();
+    for r in rows.iter_mut().filter(|r| r[id] == second_id) {
+        r[direction] = "観光の振興".into();
+    }
+    let diags = import_rows(d.path(), &rows);
+    let e157: Vec<_> = diags.iter().filter(|d| d.code == "E157").collect();
+    assert_eq!(e157.len(), 2, "{}", diags.render(Default::default()));
+    assert_eq!(at(e157[0]), cell(1, policy));
+    assert!(e157[0].message_ja.contains("施策「連携事葉」"));
+    assert!(e157[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("「連携事業」のことですか"));
+    assert_eq!(at(e157[1]), cell(second, direction));
+    assert!(e157[1].message_ja.contains("施策の方向「観光の振興」"));
+    assert!(
+        !d.path().join("content/programs").exists(),
+        "nothing is written"
+    );
+}
+
+#[test]
+fn rows_of_one_program_that_disagree_are_reported_not_dropped() {
+    let (d, mut rows) = example_csv();
+    let (id, dept, year, budget) = (
+        col(&rows, "事業ID"),
+        col(&rows, "担当部署"),
+        col(&rows, "年度"),
+        col(&rows, "予算額（千円）"),
+    );
+    let first = rows[1][id].clone();
+    let of_first: Vec<usize> = (1..rows.len()).filter(|&r| rows[r][id] == first).collect();
+    assert!(of_first.len() >= 3, "the first program has several years");
+    // A later row names another department: the first is kept, with a
+    // warning at it listing the other.
+    let a = *of_first
+        .iter()
+        .find(|&&r| rows[r][budget].parse::<i64>().is_ok())
+        .expect("a year with a budget");
+    let b = *of_first
+        .iter()
+        .find(|&&r| r != a && r != of_first[0])
+        .unwrap();
+    rows[b][dept] = "総務部 企画課".into();
+    // The same year twice with another budget: an error at the later cell.
+    let mut again = rows[a].clone();
+    again[budget] = "999999".into();
+    rows.push(again);
+    let last = rows.len() - 1;
+    // The same year twice with the same values is no conflict.
+    rows.push(rows[a].clone());
+    let diags = import_rows(d.path(), &rows);
+    let w150: Vec<_> = diags.iter().filter(|d| d.code == "W150").collect();
+    assert_eq!(w150.len(), 1, "{}", diags.render(Default::default()));
+    assert_eq!(at(w150[0]), cell(of_first[0], dept));
+    assert!(w150[0].message_ja.contains("担当課が行によって違います"));
+    let help = w150[0].help.as_deref().unwrap();
+    assert!(
+        help.contains(&format!("「総務部 企画課」（{}）", cell(b, dept).display())),
+        "{help}"
+    );
+    let e158: Vec<_> = diags.iter().filter(|d| d.code == "E158").collect();
+    assert_eq!(e158.len(), 1, "{}", diags.render(Default::default()));
+    assert_eq!(at(e158[0]), cell(last, budget));
+    assert!(e158[0]
+        .message_ja
+        .contains(&format!("{}年度", rows[a][year])));
+    assert!(e158[0].message_ja.contains("999999"));
+    assert!(e158[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains(&cell(a, budget).display().to_string()));
+    assert!(
+        !d.path().join("content/programs").exists(),
+        "nothing is written"
+    );
 }
