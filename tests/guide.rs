@@ -414,3 +414,70 @@ fn error_output_shown_in_the_guide_is_what_mieru_reports() {
     }
     assert!(n >= 5, "{n} outputs compared");
 }
+
+/// The codes of `docs/errors.md`'s tables, each row's first cell split at
+/// commas ("W030, W031"), in the order written.
+fn documented_codes() -> Vec<String> {
+    let text = std::fs::read_to_string(repo_root().join("docs/errors.md")).unwrap();
+    text.lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" |").next())
+        .flat_map(|cell| cell.split(", "))
+        .filter(|c| is_code(c))
+        .map(str::to_string)
+        .collect()
+}
+
+fn is_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 4 && (b[0] == b'E' || b[0] == b'W') && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// Every code the source can report (a string literal "E123" or "W123")
+/// has one row in docs/errors.md, and the page lists no code twice and none
+/// the source never reports.
+#[test]
+fn every_code_mieru_reports_has_one_row_in_the_error_list() {
+    let mut in_source = BTreeSet::new();
+    for file in common::files_under(&repo_root().join("src")) {
+        if file.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&file).unwrap();
+            // A code is a string literal of its own: "E123".
+            for (i, _) in text.match_indices('"') {
+                if let Some(code) = text.get(i + 1..i + 5) {
+                    if is_code(code) && text[i + 5..].starts_with('"') {
+                        in_source.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        in_source.len() > 100,
+        "only {} codes found in src/",
+        in_source.len()
+    );
+    let documented = documented_codes();
+    let mut seen = BTreeSet::new();
+    let twice: Vec<_> = documented
+        .iter()
+        .filter(|c| !seen.insert(c.as_str()))
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "listed more than once in docs/errors.md: {twice:?}"
+    );
+    let missing: Vec<_> = in_source
+        .iter()
+        .filter(|c| !seen.contains(c.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "reported but not in docs/errors.md: {missing:?}"
+    );
+    let unknown: Vec<_> = seen.iter().filter(|c| !in_source.contains(**c)).collect();
+    assert!(
+        unknown.is_empty(),
+        "in docs/errors.md but never reported: {unknown:?}"
+    );
+}
