@@ -400,6 +400,14 @@ fn shift_jis_csv() {
     );
 }
 
+/// A bundled form, read as a site's content/form.toml.
+fn bundled_form(name: &str) -> mieru::form::Form {
+    let text = mieru::form::bundled(name).unwrap().text;
+    let file = mieru::load::SourceFile::new(PathBuf::from("content/form.toml"), text.into());
+    let mut diags = mieru::diag::Diagnostics::new();
+    mieru::form::read_declared(std::sync::Arc::new(file), &mut diags).expect("the form reads")
+}
+
 #[test]
 fn the_readme_and_guide_mappings_parse() {
     let readme = fs::read_to_string(common::repo_root().join("README.md")).unwrap();
@@ -415,7 +423,13 @@ fn the_readme_and_guide_mappings_parse() {
             .collect();
         assert_eq!(blocks.len(), 2, "{file}");
         for b in blocks {
-            if let Err(d) = mieru::import::mapping::parse(Path::new(file), b) {
+            // A mapping with plan levels is written for the jimu-jigyo form.
+            let form = if b.contains("\"place.") {
+                bundled_form("jimu-jigyo")
+            } else {
+                mieru::form::Form::default_form()
+            };
+            if let Err(d) = mieru::import::mapping::parse(Path::new(file), b, &form) {
                 panic!("{}", d.render(Default::default()));
             }
         }
@@ -649,4 +663,457 @@ fn rows_of_one_program_that_disagree_are_reported_not_dropped() {
         !d.path().join("content/programs").exists(),
         "nothing is written"
     );
+}
+
+/// A city's one-table workbook in the jimu-jigyo form: the form's own
+/// fields as marks, option numbers, その他 with its text, several SDGs in
+/// one cell, an era start, 永年, an Excel date and ○ for a flag; the place
+/// in the four-level plan as code and name columns (a skipped level left
+/// empty, a not-linked level as "—"); and a block of money columns a year.
+const JIMU_MAPPING: &str = r#"
+layout = "table"
+sheet = "事務事業"
+header_rows = 1
+
+[columns]
+code = "事業ID"
+name = "事務事業名"
+"extra.bu" = "部"
+department = "課"
+"extra.status" = { marks = { "新規" = "E", "継続" = "F" } }
+"extra.category" = "事業区分"
+"extra.method" = "実施手法"
+"extra.sdgs" = "SDGs"
+"extra.period_start" = "事業開始"
+"extra.period_end" = "事業終了"
+"extra.created" = "作成日"
+"extra.sogo_senryaku" = "総合戦略"
+"extra.laws" = "根拠法令"
+"extra.target_group" = "対象"
+"place.seisaku" = { column = "政策コード", name = "政策" }
+"place.shisaku" = { column = "施策コード", name = "施策" }
+"place.kihon" = { column = "基本事業コード", name = "基本事業" }
+"place.naiyo" = { column = "施策内容コード", name = "施策内容" }
+
+[year_blocks]
+first = "X"
+stride = 5
+years = [2023, 2024]
+
+[year_blocks.fields]
+"budget.initial" = 0
+"budget.supplementary" = 1
+"budget.amount" = 2
+"settlement.amount" = 3
+"extra.expected_outcome" = 4
+"#;
+
+const JIMU_HEADERS: [&str; 23] = [
+    "事業ID",
+    "事務事業名",
+    "部",
+    "課",
+    "新規",
+    "継続",
+    "事業区分",
+    "実施手法",
+    "SDGs",
+    "事業開始",
+    "事業終了",
+    "作成日",
+    "総合戦略",
+    "根拠法令",
+    "対象",
+    "政策コード",
+    "政策",
+    "施策コード",
+    "施策",
+    "基本事業コード",
+    "基本事業",
+    "施策内容コード",
+    "施策内容",
+];
+
+/// Writes the jimu-jigyo workbook: `rows` of the 23 program columns and
+/// ten year cells (2023, 2024).
+fn jimu_workbook(path: &Path, rows: &[([&str; 23], [&str; 10])]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("事務事業").unwrap();
+    for (c, h) in JIMU_HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let date = Format::new().set_num_format("yyyy/m/d");
+    for (r, (cells, years)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in cells.iter().enumerate() {
+            let as_date = (c == 11)
+                .then(|| rust_xlsxwriter::ExcelDateTime::parse_from_str(v).ok())
+                .flatten();
+            if let Some(d) = as_date {
+                ws.write_datetime_with_format(r, c as u16, &d, &date)
+                    .unwrap();
+            } else if !v.is_empty() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+        }
+        for (c, v) in years.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, 23 + c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn jimu_rows() -> Vec<([&'static str; 23], [&'static str; 10])> {
+    vec![
+        (
+            [
+                "0086",
+                "公立保育所運営事業",
+                "こども未来部",
+                "保育課",
+                "○",
+                "●",
+                "①",
+                "全部直営",
+                "1 貧困、4 教育",
+                "昭和45年4月",
+                "永年",
+                "2024-06-28",
+                "○",
+                "児童福祉法第24条\n架空市立保育所条例",
+                "・保育を必要とする児童\n・その保護者",
+                "1",
+                "Ⅰ 子どもが健やかに育つまち",
+                "1-01",
+                "①子育て支援の充実",
+                "1-01-01",
+                "保育サービスの充実",
+                "1-01-01-1",
+                "待機児童の解消",
+            ],
+            [
+                "410,000", "5,200", "415,200", "402,315", "", "418,000", "△3,200", "414,800", "",
+                "向上",
+            ],
+        ),
+        (
+            [
+                "0120",
+                "学校図書館充実事業",
+                "教育部",
+                "学校教育課",
+                "●",
+                "○",
+                "④",
+                "その他（指定管理）",
+                "4 教育",
+                "H26",
+                "令和8年度",
+                "",
+                "×",
+                "",
+                "市立小中学校の児童生徒",
+                "1",
+                "Ⅰ 子どもが健やかに育つまち",
+                "1-02",
+                "②学校教育の充実",
+                "",
+                "",
+                "1-02-0-1",
+                "学校図書館の充実",
+            ],
+            ["", "", "", "", "", "3,000", "", "3,000", "—", "維持"],
+        ),
+        (
+            [
+                "0201",
+                "子育て応援給付事業",
+                "こども未来部",
+                "子育て支援課",
+                "",
+                "●",
+                "③",
+                "一部委託",
+                "",
+                "令和元年度",
+                "令和7年度",
+                "",
+                "",
+                "",
+                "",
+                "1",
+                "Ⅰ 子どもが健やかに育つまち",
+                "1-01",
+                "①子育て支援の充実",
+                "1-01-02",
+                "子育て家庭への経済的支援",
+                "—",
+                "",
+            ],
+            ["120,000", "", "120,000", "118,500", "", "", "", "", "", ""],
+        ),
+    ]
+}
+
+/// The jimu-jigyo test site's site.toml and form, without programs or plan.
+fn jimu_site() -> tempfile::TempDir {
+    let d = without_programs(&common::repo_root().join("tests/sites/form-jimu-jigyo"));
+    fs::remove_file(d.path().join("content/plan.toml")).unwrap();
+    d
+}
+
+#[test]
+fn a_workbook_imports_into_the_jimu_jigyo_form_with_its_plan_and_own_fields() {
+    let d = jimu_site();
+    let book = d.path().join("事務事業.xlsx");
+    jimu_workbook(&book, &jimu_rows());
+    let mapping = d.path().join("mapping.toml");
+    fs::write(&mapping, JIMU_MAPPING).unwrap();
+    let out = run(&opts(d.path(), mapping.clone(), book.clone()))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert_eq!(out.summary.programs, 3);
+    assert_eq!(out.summary.problems, 0);
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    let content = d.path().join("content");
+    let p = fs::read_to_string(content.join("programs/p-0086/program.toml")).unwrap();
+    for want in [
+        "place = { seisaku = \"1\", shisaku = \"1-01\", kihon = \"1-01-01\", naiyo = \"1-01-01-1\" }",
+        "status = \"継続\"",
+        "category = \"①施設の管理・運営\"",
+        "method = \"全部直営\"",
+        "sdgs = [\"1 貧困\", \"4 教育\"]",
+        "period_start = \"昭和45年4月\"",
+        "period_end = \"永年\"",
+        "created = 2024-06-28",
+        "sogo_senryaku = true",
+        "laws = [\"児童福祉法第24条\", \"架空市立保育所条例\"]",
+        "bu = \"こども未来部\"  # 部（事務事業.xlsx!事務事業!C2）",
+    ] {
+        assert!(p.contains(want), "{want} in\n{p}");
+    }
+    let p = fs::read_to_string(content.join("programs/p-0120/program.toml")).unwrap();
+    for want in [
+        // The level the row leaves empty is not linked in the plan.
+        "place = { seisaku = \"1\", shisaku = \"1-02\", kihon = \"―\", naiyo = \"1-02-0-1\" }",
+        "method = { selected = \"その他\", other = \"指定管理\" }",
+        "status = \"新規\"",
+        "sogo_senryaku = false",
+        "period_start = \"H26\"",
+    ] {
+        assert!(p.contains(want), "{want} in\n{p}");
+    }
+    let p = fs::read_to_string(content.join("programs/p-0201/program.toml")).unwrap();
+    assert!(
+        p.contains(
+            "place = { seisaku = \"1\", shisaku = \"1-01\", kihon = \"1-01-02\", naiyo = \"―\" }"
+        ),
+        "{p}"
+    );
+    let y = fs::read_to_string(content.join("programs/p-0086/2024.toml")).unwrap();
+    for want in [
+        "expected_outcome = \"向上\"",
+        "supplementary = -3200",
+        "amount = 414800",
+    ] {
+        assert!(y.contains(want), "{want} in\n{y}");
+    }
+    // The plan comes from the sheet: each node once, under its parent.
+    let plan = fs::read_to_string(content.join("plan.toml")).unwrap();
+    assert_eq!(plan.matches("[[nodes]]").count(), 7, "{plan}");
+    assert!(
+        plan.contains(
+            "level = \"naiyo\"\ncode = \"1-02-0-1\"\nparent = \"1-02\"\nname = \"学校図書館の充実\""
+        ),
+        "{plan}"
+    );
+    // The site checks against its form and shows what was imported.
+    if let Err(diags) = mieru::check(d.path()) {
+        panic!("{}", diags.render(Default::default()));
+    }
+    let (_g, site) = common::build_site(d.path());
+    let page = common::text_of(&common::read(&site, "programs/p-0120/index.html"));
+    for want in [
+        "学校図書館充実事業",
+        "指定管理",
+        "②学校教育の充実",
+        "学校図書館の充実",
+        "H26",
+    ] {
+        assert!(page.contains(want), "{want} in\n{page}");
+    }
+    let page = common::text_of(&common::read(&site, "programs/p-0086/index.html"));
+    for want in [
+        "昭和45年4月",
+        "永年",
+        "児童福祉法第24条",
+        "414,800",
+        "待機児童の解消",
+    ] {
+        assert!(page.contains(want), "{want} in\n{page}");
+    }
+    // The cell report names the form's labels and the plan's cells.
+    let cells = out.cells();
+    assert!(
+        cells.contains("事務事業.xlsx!事務事業!H3 → extra.method（実施手法）= その他（指定管理）"),
+        "{cells}"
+    );
+    assert!(
+        cells.contains("→ place.kihon（基本事業）= —（該当なし）"),
+        "{cells}"
+    );
+    // A second run changes nothing.
+    let again = run(&opts(d.path(), mapping, book)).unwrap();
+    assert_eq!(again.written, 0);
+}
+
+#[test]
+fn mistakes_against_the_form_and_the_plan_are_located_and_nothing_is_written() {
+    // The mapping: a field the form lacks, a level it lacks, and the
+    // default form's policy key, each at its line.
+    let d = jimu_site();
+    let mapping = d.path().join("mapping.toml");
+    let bad = JIMU_MAPPING
+        .replace(
+            "\"extra.bu\" = \"部\"",
+            "\"extra.bu_kode\" = \"部\"\npolicy = \"施策\"",
+        )
+        .replace("\"place.kihon\"", "\"place.kihonn\"");
+    fs::write(&mapping, &bad).unwrap();
+    let book = d.path().join("事務事業.xlsx");
+    jimu_workbook(&book, &jimu_rows());
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    let line_of = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let found: Vec<(&str, usize, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.location.as_ref().unwrap().line,
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (code, line, help) in [
+        ("E155", line_of("extra.bu_kode"), "extra.bu_code"),
+        ("E155", line_of("policy ="), "place.shisaku"),
+        ("E155", line_of("place.kihonn"), "place.kihon"),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|(c, l, h)| *c == code && *l == line && h.contains(help)),
+            "{code} at line {line} with {help}: {found:?}"
+        );
+    }
+    // No place at all in a form with levels.
+    let no_place: String = JIMU_MAPPING
+        .lines()
+        .filter(|l| !l.starts_with("\"place."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&mapping, no_place).unwrap();
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    assert!(diags
+        .iter()
+        .any(|d| d.code == "E154" && d.help.as_ref().unwrap().contains("place.shisaku")));
+
+    // The cells: a flag, a date and a choice the form cannot read, a code
+    // the plan lacks, a node with two names and one with none.
+    fs::write(&mapping, JIMU_MAPPING).unwrap();
+    let mut rows = jimu_rows();
+    rows[0].0[12] = "たぶん";
+    rows[0].0[11] = "近日";
+    rows[1].0[7] = "全部直当";
+    rows[2].0[18] = "①子育て支援";
+    rows[2].0[19] = "1-01-09";
+    rows[2].0[20] = "";
+    jimu_workbook(&book, &rows);
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    let at_cell = |code: &str, cell: &str| {
+        diags.iter().any(|x| {
+            x.code == code && at(x) == Path::new(&format!("事務事業.xlsx!事務事業!{cell}"))
+        })
+    };
+    let all = diags.render(Default::default());
+    assert!(at_cell("E163", "M2"), "flag\n{all}");
+    assert!(
+        all.contains("該当・非該当として読めない値です：「たぶん」"),
+        "{all}"
+    );
+    assert!(at_cell("E163", "L2"), "date\n{all}");
+    assert!(at_cell("E163", "H3"), "choice\n{all}");
+    assert!(at_cell("W152", "R2"), "two names\n{all}");
+    assert!(
+        all.contains("「①子育て支援（政策「1」の下）」（事務事業.xlsx!事務事業!R4）"),
+        "{all}"
+    );
+    assert!(all.contains("「全部直営」のことですか"), "{all}");
+    assert!(at_cell("E171", "T4"), "no name\n{all}");
+    assert!(!d.path().join("content/programs").exists());
+    assert!(!d.path().join("content/plan.toml").exists());
+
+    // With the site's own plan.toml and codes only: a code it lacks is an
+    // error at its cell with the nearest code.
+    let d = without_programs(&common::repo_root().join("tests/sites/form-jimu-jigyo"));
+    let mut codes_only = JIMU_MAPPING.to_string();
+    for (level, header) in [
+        ("seisaku", "政策"),
+        ("shisaku", "施策"),
+        ("kihon", "基本事業"),
+        ("naiyo", "施策内容"),
+    ] {
+        codes_only = codes_only.replace(
+            &format!("\"place.{level}\" = {{ column = \"{header}コード\", name = \"{header}\" }}"),
+            &format!("\"place.{level}\" = \"{header}コード\""),
+        );
+    }
+    assert!(!codes_only.contains(", name = "), "{codes_only}");
+    let mapping = d.path().join("mapping.toml");
+    fs::write(&mapping, &codes_only).unwrap();
+    let mut rows = jimu_rows();
+    rows[2].0[19] = "1-01-09";
+    let book = d.path().join("事務事業.xlsx");
+    jimu_workbook(&book, &rows);
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    let e: Vec<_> = diags.iter().filter(|x| x.code == "E170").collect();
+    assert_eq!(e.len(), 1, "{}", diags.render(Default::default()));
+    assert_eq!(at(e[0]), Path::new("事務事業.xlsx!事務事業!T4"));
+    assert!(e[0]
+        .message_ja
+        .contains("計画の基本事業に「1-01-09」がありません"));
+    assert!(
+        e[0].help.as_ref().unwrap().contains("1-01-01")
+            || e[0].help.as_ref().unwrap().contains("1-01-02")
+    );
+    // Fixed, the plan.toml of the site is used and left alone; the
+    // levels the sheet does not give come from it.
+    let only_deepest: String = codes_only
+        .lines()
+        .filter(|l| {
+            !l.starts_with("\"place.")
+                || l.starts_with("\"place.naiyo\"")
+                || l.starts_with("\"place.shisaku\"")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&mapping, &only_deepest).unwrap();
+    jimu_workbook(&book, &jimu_rows());
+    let out = run(&opts(d.path(), mapping, book))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert!(!out.plan.iter().any(|p| p.path == "plan.toml"));
+    let p = fs::read_to_string(d.path().join("content/programs/p-0086/program.toml")).unwrap();
+    assert!(
+        p.contains("place = { seisaku = \"1\", shisaku = \"1-01\", kihon = \"1-01-01\", naiyo = \"1-01-01-1\" }"),
+        "{p}"
+    );
+    if let Err(diags) = mieru::check(d.path()) {
+        panic!("{}", diags.render(Default::default()));
+    }
 }

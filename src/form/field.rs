@@ -335,7 +335,7 @@ fn choice(
 }
 
 /// "2024-06-30" (or a TOML date) → (2024, 6, 30), checked.
-fn date(s: &str) -> Option<(i32, u32, u32)> {
+pub(crate) fn date(s: &str) -> Option<(i32, u32, u32)> {
     let s = era::half_width(s.trim());
     let s = s.split(['T', ' ']).next()?;
     let mut it = s.split(['-', '/']);

@@ -21,6 +21,16 @@ pub enum Got {
     Number(n::Number),
     Year(n::Year),
     Budget(Vec<BudgetLine>),
+    /// A flag of the site's form: 該当 (true) or 非該当 (false).
+    Flag(bool),
+    /// A date, `YYYY-MM-DD`.
+    Date(String),
+    /// Options of a choice of the site's form, with the text of その他.
+    Choice {
+        selected: Vec<String>,
+        other: Option<String>,
+        multiple: bool,
+    },
     /// Unreadable (reported); written blank with --allow-errors.
     Problem(String),
 }
@@ -119,7 +129,13 @@ pub fn extract(mapping: &Mapping, book: &Book, diags: &mut Diagnostics) -> Vec<P
                                     Source::Column(c) => c,
                                     _ => 0,
                                 };
-                                diags.push(problem(book, s, r, c, "年度", "（空欄）"));
+                                let text = n::clean(s.get(r, c));
+                                let text = if text.is_empty() {
+                                    "（空欄）".to_string()
+                                } else {
+                                    text
+                                };
+                                diags.push(problem(book, s, r, c, "年度", &text));
                             }
                         }
                     }
@@ -331,7 +347,40 @@ fn problem(book: &Book, s: &Sheet, r: usize, c: usize, what: &str, text: &str) -
         format!("cannot read this as {}: {text}", english(what)),
     )
     .at(Location::cell(&book.file, &s.name, &address(r, c)))
-    .help("数字は 1,234 や △100、該当なしは「—」、未記入は空欄にしてください / write numbers like 1,234 or △100, a dash for not applicable, or leave the cell empty")
+    .help(match what {
+        "年度" => "西暦（2024）か和暦（令和6年度、H26、平成22年(2010)）で書いてください。該当なしは「—」、未記入は空欄です / write a year such as 2024 or 令和6年度; a dash for not applicable, empty for blank",
+        "日付" => "2024-06-28、2024/6/28、令和6年6月28日 のように書いてください。該当なしは「—」、未記入は空欄です / write a date such as 2024-06-28",
+        "該当・非該当" => "該当は ○・●・あり・はい・true、非該当は ×・なし・いいえ・false と書いてください / write ○ (yes) or × (no)",
+        "状態" => "value・not_applicable・blank（記入済・該当なし・未記入）のどれかです / one of value, not_applicable, blank",
+        "選択肢" => "選択肢の言葉か番号（2、②、「2 改革改善」）で書いてください。該当なしは「—」、未記入は空欄です / write an option's text or number",
+        _ => "数字は 1,234 や △100、該当なしは「—」、未記入は空欄にしてください / write numbers like 1,234 or △100, a dash for not applicable, or leave the cell empty",
+    })
+}
+
+/// [`problem`] of a field: a choice lists its options.
+fn field_problem(
+    book: &Book,
+    s: &Sheet,
+    (r, c): (usize, usize),
+    f: &FieldMap,
+    what: &str,
+    text: &str,
+) -> Diagnostic {
+    let d = problem(book, s, r, c, what, text);
+    let options: &[String] = match f.declared.as_ref().map(|d| &d.kind) {
+        Some(crate::form::Kind::Choice { options, .. }) => options,
+        _ => &f.options,
+    };
+    if what == "選択肢" && !options.is_empty() {
+        let near = crate::diag::suggest(text, options.iter().map(String::as_str));
+        let list = options.join("、");
+        let help = match near {
+            Some(n) => format!("「{n}」のことですか。選択肢：{list} / did you mean {n}?"),
+            None => format!("選択肢 / options：{list}"),
+        };
+        return d.help(help);
+    }
+    d
 }
 
 fn english(what: &str) -> &'static str {
@@ -340,6 +389,9 @@ fn english(what: &str) -> &'static str {
         "数値" => "a number",
         "年度" => "a year",
         "選択肢" => "one of the options",
+        "日付" => "a date",
+        "該当・非該当" => "yes or no",
+        "状態" => "a state",
         _ => "a value",
     }
 }
@@ -380,10 +432,19 @@ fn read_field(
             let first = marks.iter().map(|(_, c)| *c).min().unwrap_or(0) + base;
             let lastc = marks.iter().map(|(_, c)| *c).max().unwrap_or(0) + base;
             let place = format!("{}:{}", cell(first), address(r, lastc));
-            let got = match selected.as_slice() {
-                [] => Got::Blank,
-                [one] => Got::Text(one.to_string()),
-                many => {
+            let declared = f.declared.as_ref().filter(|_| f.kind == Kind::Declared);
+            let got = match (selected.as_slice(), declared) {
+                ([], _) => Got::Blank,
+                (_, Some(d)) if selected.len() == 1 || super::declared::multiple(d) => {
+                    super::declared::convert(d, &selected.join("\n")).unwrap_or_else(
+                        |(what, text)| {
+                            diags.push(field_problem(book, s, (r, first), f, what, &text));
+                            Got::Problem(text)
+                        },
+                    )
+                }
+                ([one], _) => Got::Text(one.to_string()),
+                (many, _) => {
                     diags.push(
                         Diagnostic::error(
                             "E164",
@@ -429,7 +490,7 @@ fn read_field(
                 None => convert(mapping, f, raw),
             };
             let got = got.unwrap_or_else(|(what, text)| {
-                diags.push(problem(book, s, r, c, what, &text));
+                diags.push(field_problem(book, s, (r, c), f, what, &text));
                 Got::Problem(text)
             });
             Placed { got, cell: cell(c) }
@@ -460,6 +521,10 @@ pub fn convert(mapping: &Mapping, f: &FieldMap, raw: &str) -> Result<Got, (&'sta
         };
     }
     Ok(match f.kind {
+        Kind::Declared => match &f.declared {
+            Some(d) => return super::declared::convert(d, raw),
+            None => from_norm(n::text(raw), Got::Text),
+        },
         Kind::Text if f.lines => Got::Lines(n::lines(raw)),
         Kind::Text => from_norm(n::text(raw), Got::Text),
         Kind::Code => from_norm(n::code(raw), Got::Text),
@@ -600,7 +665,7 @@ pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics
                 let differ = merge(out[i].years.entry(y).or_default(), fields);
                 for (field, later) in differ {
                     let kept = &out[i].years[&y][&field];
-                    diags.push(year_conflict(&out[i], y, &field, kept, &later));
+                    diags.push(year_conflict(mapping, &out[i], y, &field, kept, &later));
                 }
             }
             continue;
@@ -613,7 +678,7 @@ pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics
         out.push(p);
     }
     for ((i, field), list) in others {
-        diags.push(field_differs(&out[i], &field, &list));
+        diags.push(field_differs(mapping, &out[i], &field, &list));
     }
     // Slugs must be unique.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -659,10 +724,15 @@ fn program_label(p: &Program) -> String {
     }
 }
 
-fn field_differs(p: &Program, field: &str, list: &[(String, String)]) -> Diagnostic {
+fn field_differs(
+    mapping: &Mapping,
+    p: &Program,
+    field: &str,
+    list: &[(String, String)],
+) -> Diagnostic {
     let kept = &p.fields[field];
     let first = report::shown(&kept.got);
-    let label = super::mapping::label_of(field);
+    let label = mapping.label(field);
     let (ja, en) = if field == "name" {
         let code = p.text("code").unwrap_or("");
         (
@@ -699,8 +769,15 @@ fn field_differs(p: &Program, field: &str, list: &[(String, String)]) -> Diagnos
         ))
 }
 
-fn year_conflict(p: &Program, year: i32, field: &str, kept: &Placed, later: &Placed) -> Diagnostic {
-    let label = super::mapping::label_of(field);
+fn year_conflict(
+    mapping: &Mapping,
+    p: &Program,
+    year: i32,
+    field: &str,
+    kept: &Placed,
+    later: &Placed,
+) -> Diagnostic {
+    let label = mapping.label(field);
     Diagnostic::error(
         "E158",
         format!(

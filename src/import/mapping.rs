@@ -5,6 +5,7 @@
 
 use super::cells::{column_index, parse_address};
 use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
+use crate::form::{Form, SheetKind};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -112,6 +113,8 @@ pub const YEAR_FIELDS: &[(&str, Kind, &str)] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
+    /// A field of the site's own form (`extra.<key>`): read as its kind.
+    Declared,
     Code,
     Lines,
     Year,
@@ -123,10 +126,14 @@ pub enum Kind {
 }
 
 /// The kind of `key`, when a mapping may fill it. `extra.<key>` (a field
-/// a declared form adds) is text.
+/// the site's form adds) and `place.<level>` (the program's node at a level
+/// of the plan) are checked against the form by [`parse`].
 pub fn kind_of(key: &str, year: bool) -> Option<Kind> {
-    if !year && key.strip_prefix("extra.").is_some_and(is_key) {
-        return Some(Kind::Text);
+    if key.strip_prefix("extra.").is_some_and(is_key) {
+        return Some(Kind::Declared);
+    }
+    if !year && key.strip_prefix("place.").is_some_and(is_key) {
+        return Some(Kind::Code);
     }
     let list = if year { YEAR_FIELDS } else { PROGRAM_FIELDS };
     list.iter()
@@ -134,7 +141,8 @@ pub fn kind_of(key: &str, year: bool) -> Option<Kind> {
         .map(|(_, kind, _)| *kind)
 }
 
-/// The Japanese label of a field.
+/// The Japanese label of a field (the key itself for the form's own fields
+/// and plan levels, which [`FieldMap::label`] names).
 pub fn label_of(key: &str) -> &str {
     PROGRAM_FIELDS
         .iter()
@@ -182,6 +190,25 @@ pub struct FieldMap {
     /// `not_applicable`, `blank`, or 記入済・該当なし・未記入), as in mieru's
     /// own CSV: the value cell is then read as written.
     pub state: Option<Source>,
+    /// The form's field, for `extra.<key>`.
+    pub declared: Option<crate::form::Field>,
+    /// The label shown in reports and comments.
+    pub label: String,
+}
+
+impl FieldMap {
+    fn new(key: &str, kind: Kind, source: Source) -> FieldMap {
+        FieldMap {
+            key: key.to_string(),
+            kind,
+            source,
+            options: Vec::new(),
+            lines: false,
+            state: None,
+            declared: None,
+            label: label_of(key).to_string(),
+        }
+    }
 }
 
 /// `[year_blocks]`: a block of columns per year, `stride` columns apart.
@@ -248,6 +275,50 @@ pub struct Mapping {
     /// A leading `'` before `=`, `+`, `-`, `@`, a tab or a CR is taken off
     /// (mieru's CSV, and spreadsheets, guard formulas with it).
     pub strip_apostrophe: bool,
+    /// Labels of the fields the form names (its own fields, plan levels).
+    pub labels: BTreeMap<String, String>,
+}
+
+impl Mapping {
+    /// The label of a field: the form's, or mieru's own.
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.labels
+            .get(key)
+            .map_or_else(|| label_of(key), String::as_str)
+    }
+
+    /// Every field the mapping reads, program and year.
+    pub fn all_fields(&self) -> Vec<&FieldMap> {
+        match &self.layout {
+            Layout::Table {
+                fields,
+                years,
+                year_rows,
+                ..
+            } => fields
+                .iter()
+                .chain(years.iter().flat_map(|y| &y.fields))
+                .chain(year_rows.iter().flat_map(|y| &y.fields))
+                .collect(),
+            Layout::Form {
+                fields, year_table, ..
+            } => fields
+                .iter()
+                .chain(
+                    year_table
+                        .iter()
+                        .flat_map(|t| t.fields.iter().map(|(f, _)| f)),
+                )
+                .collect(),
+        }
+    }
+
+    /// Whether the mapping says where the plan's node names are.
+    pub fn names_nodes(&self) -> bool {
+        self.all_fields()
+            .iter()
+            .any(|f| f.key.starts_with("place_name."))
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -305,6 +376,7 @@ struct RawYearTable {
 struct Ctx<'a> {
     path: &'a Path,
     text: &'a str,
+    form: &'a Form,
     diags: Diagnostics,
 }
 
@@ -319,8 +391,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Reads the mapping at `path`.
-pub fn read(path: &Path) -> Result<Mapping, Diagnostics> {
+/// Reads the mapping at `path`, for a site of `form`.
+pub fn read(path: &Path, form: &Form) -> Result<Mapping, Diagnostics> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         let mut d = Diagnostics::new();
         d.push(
@@ -333,14 +405,16 @@ pub fn read(path: &Path) -> Result<Mapping, Diagnostics> {
         );
         d
     })?;
-    parse(path, &text)
+    parse(path, &text, form)
 }
 
-/// Reads a mapping from its text.
-pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
+/// Reads a mapping from its text; `extra.<key>` and `place.<level>` must be
+/// a field and a level of `form`.
+pub fn parse(path: &Path, text: &str, form: &Form) -> Result<Mapping, Diagnostics> {
     let mut cx = Ctx {
         path,
         text,
+        form,
         diags: Diagnostics::new(),
     };
     let raw: Raw = match toml::from_str(text) {
@@ -498,11 +572,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
             "例 / e.g. name = \"事業名\" または name = \"C\"",
         );
     }
+    let placed = match &layout {
+        Layout::Table { fields, .. } | Layout::Form { fields, .. } => {
+            fields.iter().any(|f| f.key.starts_with("place."))
+        }
+    };
+    if !form.levels.is_empty() && !placed {
+        let example = form
+            .levels
+            .iter()
+            .find(|l| l.policy)
+            .or(form.levels.first())
+            .map_or(String::new(), |l| {
+                format!("\"place.{}\" = \"{}コード\"", l.key, l.name)
+            });
+        cx.err(
+            "E154",
+            0..0,
+            "事業の計画上の位置（place.<階層>）の場所がありません".into(),
+            "the mapping does not say where the program's place in the plan is (place.<level>)".into(),
+            &format!("この様式には計画の階層があります。例 / e.g. {example}（下の階層のコードだけでも、上の階層は plan.toml から決まります / the levels above follow from plan.toml）"),
+        );
+    }
     if cx.diags.has_errors() {
         return Err(cx.diags);
     }
     let base = path.parent().unwrap_or(Path::new("."));
-    Ok(Mapping {
+    let mut mapping = Mapping {
         path: path.to_path_buf(),
         inputs: raw.input.iter().map(|i| base.join(i)).collect(),
         layout,
@@ -512,7 +608,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Mapping, Diagnostics> {
             .clone()
             .unwrap_or_else(|| "一般会計".to_string()),
         strip_apostrophe: raw.strip_apostrophe,
-    })
+        labels: BTreeMap::new(),
+    };
+    mapping.labels = mapping
+        .all_fields()
+        .iter()
+        .filter(|f| f.label != label_of(&f.key))
+        .map(|f| (f.key.clone(), f.label.clone()))
+        .collect();
+    Ok(mapping)
 }
 
 fn unknown_key(cx: &mut Ctx, key: &str, span: Range<usize>, year: bool) {
@@ -558,11 +662,170 @@ fn fields(
             unknown_key(cx, key, v.span(), year);
             continue;
         };
-        if let Some(f) = field(cx, key, kind, v, table) {
+        let Some(declared) = declare(cx, key, year, v.span()) else {
+            continue;
+        };
+        if let Some(mut f) = field(cx, key, kind, v, table) {
+            (f.declared, f.label) = declared;
+            if let Some(name) = v.get_ref().get("name") {
+                if let Some(n) = node_name(cx, key, name, v.span(), table) {
+                    out.push(n);
+                }
+            }
             out.push(f);
         }
     }
     out
+}
+
+/// The form's field of `extra.<key>`, or the level of `place.<level>`, with
+/// the label; `None` (reported) when the form has no such field or level.
+fn declare(
+    cx: &mut Ctx,
+    key: &str,
+    year: bool,
+    span: Range<usize>,
+) -> Option<(Option<crate::form::Field>, String)> {
+    if let Some(k) = key.strip_prefix("extra.") {
+        let sheet = if year {
+            SheetKind::Year
+        } else {
+            SheetKind::Program
+        };
+        let own = |kind: SheetKind| {
+            cx.form
+                .sheet(kind)
+                .own_fields()
+                .find(|f| f.key == k)
+                .cloned()
+        };
+        if let Some(f) = own(sheet) {
+            if matches!(f.kind, crate::form::Kind::Table { .. }) {
+                cx.err(
+                    "E159",
+                    span,
+                    format!("表の項目「{}」（{k}）はまだ取り込めません", f.label),
+                    format!("`{k}` is a table field, which import cannot fill yet"),
+                    "表の行は program.toml に手で書いてください。この行を対応表から消すと、ほかの項目は取り込めます / write its rows in the TOML by hand; remove this line to import the rest",
+                );
+                return None;
+            }
+            let label = f.label.clone();
+            return Some((Some(f), label));
+        }
+        let other = if year {
+            SheetKind::Program
+        } else {
+            SheetKind::Year
+        };
+        let help = if own(other).is_some() {
+            if year {
+                format!("`{k}` は年度によらない項目です。[columns] / [fields] に書いてください / `{k}` is on the program sheet")
+            } else {
+                format!("`{k}` は年度ごとの項目です。[year_blocks.fields] / [year_table.fields] / [year_rows.fields] に書いてください / `{k}` is on the year sheet")
+            }
+        } else {
+            let keys: Vec<&str> = cx
+                .form
+                .sheet(sheet)
+                .own_fields()
+                .map(|f| f.key.as_str())
+                .collect();
+            match suggest(k, keys.iter().copied()) {
+                Some(s) => format!("`extra.{s}` のことですか / did you mean `extra.{s}`?"),
+                None if keys.is_empty() => "この様式には市が足した項目がありません（content/form.toml） / the site's form adds no fields".to_string(),
+                None => format!("様式の項目 / the form's fields: {}", keys.join(", ")),
+            }
+        };
+        cx.err(
+            "E155",
+            span,
+            format!("様式（content/form.toml）に項目 `{k}` がありません"),
+            format!("the site's form has no field `{k}`"),
+            &help,
+        );
+        return None;
+    }
+    if let Some(level) = key.strip_prefix("place.") {
+        if let Some(l) = cx.form.levels.iter().find(|l| l.key == level) {
+            return Some((None, l.name.clone()));
+        }
+        let keys: Vec<&str> = cx.form.levels.iter().map(|l| l.key.as_str()).collect();
+        let help = match suggest(level, keys.iter().copied()) {
+            Some(s) => format!("`place.{s}` のことですか / did you mean `place.{s}`?"),
+            None if keys.is_empty() => "計画の階層は content/form.toml の [[levels]] で決めます。この様式では policy と direction を使います / levels come from [[levels]] in content/form.toml; this form uses policy and direction".to_string(),
+            None => format!("様式の階層 / the form's levels: {}", keys.join(", ")),
+        };
+        cx.err(
+            "E155",
+            span,
+            format!("様式に計画の階層 `{level}` がありません"),
+            format!("the site's form has no plan level `{level}`"),
+            &help,
+        );
+        return None;
+    }
+    if !cx.form.levels.is_empty() && (key == "policy" || key == "direction") {
+        let level = cx
+            .form
+            .levels
+            .iter()
+            .find(|l| l.policy)
+            .or(cx.form.levels.first());
+        let k = level.map_or("", |l| l.key.as_str());
+        cx.err(
+            "E155",
+            span,
+            format!("この様式では `{key}` ではなく place.<階層> で計画上の位置を指定します"),
+            format!("with plan levels, the place is given as place.<level>, not `{key}`"),
+            &format!(
+                "例 / e.g. \"place.{k}\" = \"{}\"",
+                level.map_or("", |l| l.name.as_str())
+            ),
+        );
+        return None;
+    }
+    Some((None, label_of(key).to_string()))
+}
+
+/// `name` of a `place.<level>` place: where the node's name is, so that
+/// the import writes content/plan.toml. Read as `place_name.<level>`.
+fn node_name(
+    cx: &mut Ctx,
+    key: &str,
+    name: &toml::Value,
+    span: Range<usize>,
+    table: bool,
+) -> Option<FieldMap> {
+    let Some(level) = key.strip_prefix("place.") else {
+        return None;
+    };
+    let label = cx
+        .form
+        .levels
+        .iter()
+        .find(|l| l.key == level)
+        .map_or(level.to_string(), |l| format!("{}の名前", l.name));
+    let source = match name.as_str() {
+        Some(s) if table => column_or_header(s),
+        Some(s) => match parse_address(s) {
+            Some((r, c)) => Source::Cell(r, c),
+            None => Source::RightOf(s.to_string()),
+        },
+        None => {
+            cx.err(
+                "E156",
+                span,
+                format!("`{key}` の name は名前の列（列の文字か見出し）です"),
+                format!("`{key}`: name is the column (letter or header) of the node's name"),
+                "例 / e.g. \"place.shisaku\" = { column = \"施策コード\", name = \"施策名\" }",
+            );
+            return None;
+        }
+    };
+    let mut f = FieldMap::new(&format!("place_name.{level}"), Kind::Text, source);
+    f.label = label;
+    Some(f)
 }
 
 /// `[year_blocks.fields]`: field → column offset (0 = the block's first column).
@@ -571,6 +834,9 @@ fn fields_offsets(cx: &mut Ctx, map: &BTreeMap<String, Spanned<toml::Value>>) ->
     for (key, v) in map {
         let Some(kind) = kind_of(key, true) else {
             unknown_key(cx, key, v.span(), true);
+            continue;
+        };
+        let Some(declared) = declare(cx, key, true, v.span()) else {
             continue;
         };
         let span = v.span();
@@ -587,14 +853,8 @@ fn fields_offsets(cx: &mut Ctx, map: &BTreeMap<String, Spanned<toml::Value>>) ->
                 None
             }
         };
-        let mut f = FieldMap {
-            key: key.clone(),
-            kind,
-            source: Source::Column(0),
-            options: Vec::new(),
-            lines: false,
-            state: None,
-        };
+        let mut f = FieldMap::new(key, kind, Source::Column(0));
+        (f.declared, f.label) = declared;
         match v.get_ref() {
             toml::Value::Table(t) => {
                 if let Some(o) = t.get("offset") {
@@ -648,14 +908,7 @@ fn field(
     table: bool,
 ) -> Option<FieldMap> {
     let span = v.span();
-    let mut f = FieldMap {
-        key: key.to_string(),
-        kind,
-        source: Source::Column(0),
-        options: Vec::new(),
-        lines: false,
-        state: None,
-    };
+    let mut f = FieldMap::new(key, kind, Source::Column(0));
     let bad = |cx: &mut Ctx, what: &str| {
         cx.err(
             "E156",
@@ -760,6 +1013,7 @@ years = [2019, 2020]
 "budget.amount" = 0
 "check.rating" = { offset = 3, options = ["A", "B"] }
 "#,
+            &Form::default_form(),
         )
         .unwrap();
         let Layout::Table {
@@ -785,7 +1039,7 @@ years = [2019, 2020]
     #[test]
     fn mistakes_are_located() {
         let text = "layout = \"table\"\n[columns]\nnmae = \"B\"\nname = \"C\"\n[year_blocks]\nfirst = \"K\"\nstride = 19\nyears = [2019]\n[year_blocks.fields]\n\"budget.amout\" = -1\n";
-        let d = parse(Path::new("m.toml"), text).unwrap_err();
+        let d = parse(Path::new("m.toml"), text, &Form::default_form()).unwrap_err();
         let all: Vec<_> = d
             .iter()
             .map(|d| (d.code, d.location.as_ref().map(|l| l.line)))

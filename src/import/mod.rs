@@ -3,13 +3,17 @@
 //! One file per concern: [`mapping`] (the mapping file), [`cells`]
 //! (workbooks and CSV as grids), [`normalise`] (one cell's text as a value),
 //! [`extract`] (cells → programs), [`report`] (what went where) and
-//! [`site`] (the policies a sheet names) and [`write`] (deterministic TOML,
-//! atomically, with a manifest).
+//! [`site`] (the policies a sheet names), [`declared`] (the site's own
+//! form and its fields' kinds), [`plan`] (the program's place in the plan
+//! hierarchy, and plan.toml from the sheet) and [`write`] (deterministic
+//! TOML, atomically, with a manifest).
 
 pub mod cells;
+pub mod declared;
 pub mod extract;
 pub mod mapping;
 pub mod normalise;
+pub mod plan;
 pub mod report;
 pub mod site;
 pub mod write;
@@ -32,6 +36,7 @@ pub struct Options {
 /// What an import found and did.
 #[derive(Debug)]
 pub struct Outcome {
+    pub mapping: mapping::Mapping,
     pub programs: Vec<extract::Program>,
     pub summary: report::Summary,
     pub plan: Vec<write::Planned>,
@@ -45,20 +50,23 @@ pub struct Outcome {
 impl Outcome {
     /// Cell → field, for each program.
     pub fn cells(&self) -> String {
-        report::cells(&self.programs)
+        report::cells(&self.mapping, &self.programs)
     }
 }
 
 /// Reads, checks and (unless a dry run, or with errors) writes.
 /// `Err` carries the diagnostics and, when the cells were read, the outcome.
 pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>)> {
-    let mapping = mapping::read(&opts.mapping).map_err(|d| (d.sorted(), None))?;
+    let mut diags = Diagnostics::new();
+    let Some(form) = declared::site_form(&opts.root, &mut diags) else {
+        return Err((diags.sorted(), None));
+    };
+    let mapping = mapping::read(&opts.mapping, &form).map_err(|d| (d.sorted(), None))?;
     let inputs = if opts.inputs.is_empty() {
         mapping.inputs.clone()
     } else {
         opts.inputs.clone()
     };
-    let mut diags = Diagnostics::new();
     if inputs.is_empty() {
         diags.push(
             Diagnostic::error(
@@ -85,8 +93,28 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
     let mut programs = extract::settle(&mapping, programs, &mut diags);
     let content = opts.root.join("content");
     site::resolve(&site::policies(&content), &mut programs, &mut diags);
+    let nodes = if mapping.names_nodes() {
+        plan::from_sheet(&form, &programs, &mut diags)
+    } else {
+        plan::read(&content, &form)
+    };
+    plan::resolve(&form, &nodes, &mut programs, &mut diags);
     let summary = report::summary(&programs);
-    let plan = write::plan(&programs);
+    let mut plan = write::plan(&mapping, &form, &programs);
+    if mapping.names_nodes() {
+        let from: Vec<String> = inputs
+            .iter()
+            .map(|i| {
+                i.file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+            })
+            .collect();
+        plan.push(write::Planned {
+            path: "plan.toml".into(),
+            text: plan::plan_toml(&form, &nodes, &from.join("、")),
+        });
+        plan.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     let check = write::check(&content, &plan);
     for (list, code, ja, en) in [
         (
@@ -112,6 +140,7 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
     }
     let refused = !check.not_ours.is_empty() || !check.edited.is_empty();
     let mut outcome = Outcome {
+        mapping,
         programs,
         summary,
         plan,

@@ -3,7 +3,7 @@
 //! applicable, problems). Problems themselves are diagnostics (`diag`).
 
 use super::extract::{Got, Placed, Program};
-use super::mapping::label_of;
+use super::mapping::Mapping;
 use std::fmt::Write as _;
 
 /// Counts over every field of every program and year.
@@ -96,6 +96,15 @@ pub(crate) fn shown(g: &Got) -> String {
             None => n.text.clone(),
         },
         Got::Year(y) => format!("{}（{}）", y.year, y.written),
+        Got::Flag(true) => "該当（true）".into(),
+        Got::Flag(false) => "非該当（false）".into(),
+        Got::Date(d) => d.clone(),
+        Got::Choice {
+            selected, other, ..
+        } => match other {
+            Some(o) => format!("{}（{o}）", selected.join("、")),
+            None => selected.join("、"),
+        },
         Got::Budget(b) => b
             .iter()
             .map(|b| format!("{} {}", b.account, b.numbers.join("-")))
@@ -105,7 +114,7 @@ pub(crate) fn shown(g: &Got) -> String {
 }
 
 /// Cell → field for each program, one line a cell.
-pub fn cells(programs: &[Program]) -> String {
+pub fn cells(mapping: &Mapping, programs: &[Program]) -> String {
     let mut out = String::new();
     for p in programs {
         let _ = writeln!(
@@ -120,7 +129,7 @@ pub fn cells(programs: &[Program]) -> String {
                 out,
                 "  {} → {k}（{}）= {}",
                 f.cell,
-                label_of(k),
+                mapping.label(k),
                 shown(&f.got)
             );
         }
@@ -130,7 +139,7 @@ pub fn cells(programs: &[Program]) -> String {
                     out,
                     "  {} → {y}.{k}（{}）= {}",
                     f.cell,
-                    label_of(k),
+                    mapping.label(k),
                     shown(&f.got)
                 );
             }

@@ -5,7 +5,8 @@
 //! later import updates the files it owns and refuses files edited by hand.
 
 use super::extract::{BudgetLine, Got, Placed, Program};
-use super::mapping::label_of;
+use super::mapping::Mapping;
+use crate::form::{Form, Sheet, SheetKind};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -38,6 +39,32 @@ fn value(got: &Got) -> Option<String> {
         Got::Money(i) => i.to_string(),
         Got::Number(n) => n.text.clone(),
         Got::Year(y) => y.year.to_string(),
+        Got::Flag(b) => b.to_string(),
+        Got::Date(d) => d.clone(),
+        Got::Choice {
+            selected,
+            other,
+            multiple,
+        } => {
+            let list = || {
+                format!(
+                    "[{}]",
+                    selected
+                        .iter()
+                        .map(|s| quote(s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let chosen = match (multiple, selected.as_slice()) {
+                (false, [one]) => quote(one),
+                _ => list(),
+            };
+            match other {
+                Some(o) => format!("{{ selected = {chosen}, other = {} }}", quote(o)),
+                None => chosen,
+            }
+        }
         Got::Budget(_) => return None,
     })
 }
@@ -92,8 +119,21 @@ fn budget(out: &mut String, lines: &[BudgetLine], cell: &str) {
     }
 }
 
+/// Cells as `FILE!SHEET!P3、R3`: the workbook and sheet once when shared.
+fn same_sheet(cells: &[&str]) -> String {
+    let prefix = |c: &str| c.rfind('!').map_or(String::new(), |i| c[..=i].to_string());
+    match cells.first() {
+        Some(first) if cells.iter().all(|c| prefix(c) == prefix(first)) => {
+            let p = prefix(first);
+            let rest: Vec<&str> = cells.iter().map(|c| &c[p.len()..]).collect();
+            format!("{p}{}", rest.join("、"))
+        }
+        _ => cells.join("、"),
+    }
+}
+
 /// program.toml of `p`.
-pub fn program_toml(p: &Program) -> String {
+pub fn program_toml(m: &Mapping, form: &Form, p: &Program) -> String {
     let name = p.text("name").unwrap_or("");
     let mut out = String::new();
     let _ = writeln!(
@@ -114,14 +154,18 @@ pub fn program_toml(p: &Program) -> String {
         "end_year",
     ] {
         if let Some(f) = p.fields.get(key) {
-            line(&mut out, key, f, label_of(key));
+            line(&mut out, key, f, m.label(key));
         }
     }
-    for (key, f) in &p.fields {
-        if let Some(k) = key.strip_prefix("extra.") {
-            line(&mut out, k, f, k);
-        }
+    if let Some(place) = super::plan::place_line(form, p) {
+        let cells: Vec<&str> = form
+            .levels
+            .iter()
+            .filter_map(|l| Some(p.fields.get(&format!("place.{}", l.key))?.cell.as_str()))
+            .collect();
+        let _ = writeln!(out, "{place}  # 計画上の位置付け（{}）", same_sheet(&cells));
     }
+    extra(&mut out, m, form.sheet(SheetKind::Program), &p.fields);
     if let Some(Placed {
         got: Got::Budget(b),
         cell,
@@ -139,14 +183,38 @@ pub fn program_toml(p: &Program) -> String {
     if !ind.is_empty() {
         let _ = writeln!(out, "\n[[indicators]]  # 成果指標");
         for (k, f) in ind {
-            line(&mut out, k, f, label_of(&format!("indicator.{k}")));
+            line(&mut out, k, f, m.label(&format!("indicator.{k}")));
         }
     }
     out
 }
 
+/// The site form's own fields (`extra.<key>`), in the form's order.
+fn extra(out: &mut String, m: &Mapping, sheet: &Sheet, fields: &BTreeMap<String, Placed>) {
+    for field in sheet.own_fields() {
+        let key = format!("extra.{}", field.key);
+        let k = field.key.as_str();
+        if let Some(f) = fields.get(&key) {
+            let key = key.as_str();
+            // A blank cell is written as "" (未記入): a required field of
+            // the form is then there, not yet filled in.
+            if matches!(f.got, Got::Blank) {
+                let _ = writeln!(out, "{k} = \"\"  # {}（{}）未記入", m.label(key), f.cell);
+            } else {
+                line(out, k, f, m.label(key));
+            }
+        }
+    }
+}
+
 /// <year>.toml of `p`.
-pub fn year_toml(p: &Program, year: i32, fields: &BTreeMap<String, Placed>) -> String {
+pub fn year_toml(
+    m: &Mapping,
+    form: &Form,
+    p: &Program,
+    year: i32,
+    fields: &BTreeMap<String, Placed>,
+) -> String {
     let name = p.text("name").unwrap_or("");
     let mut out = String::new();
     let _ = writeln!(
@@ -156,9 +224,10 @@ pub fn year_toml(p: &Program, year: i32, fields: &BTreeMap<String, Placed>) -> S
     let _ = writeln!(out, "fiscal_year = {year}");
     for key in ["target", "result", "activities"] {
         if let Some(f) = fields.get(key) {
-            line(&mut out, key, f, label_of(key));
+            line(&mut out, key, f, m.label(key));
         }
     }
+    extra(&mut out, m, form.sheet(SheetKind::Year), fields);
     let tables = [
         ("budget", "予算"),
         ("budget.funding", "財源内訳（予算）"),
@@ -182,24 +251,24 @@ pub fn year_toml(p: &Program, year: i32, fields: &BTreeMap<String, Placed>) -> S
         }
         let _ = writeln!(out, "\n[{table}]  # {label}");
         for (k, f) in rows {
-            line(&mut out, k, f, label_of(&format!("{table}.{k}")));
+            line(&mut out, k, f, m.label(&format!("{table}.{k}")));
         }
     }
     out
 }
 
-/// Every file of the import, in path order.
-pub fn plan(programs: &[Program]) -> Vec<Planned> {
+/// Every program file of the import, in path order.
+pub fn plan(m: &Mapping, form: &Form, programs: &[Program]) -> Vec<Planned> {
     let mut out = Vec::new();
     for p in programs {
         out.push(Planned {
             path: format!("programs/{}/program.toml", p.slug),
-            text: program_toml(p),
+            text: program_toml(m, form, p),
         });
         for (y, f) in &p.years {
             out.push(Planned {
                 path: format!("programs/{}/{y}.toml", p.slug),
-                text: year_toml(p, *y, f),
+                text: year_toml(m, form, p, *y, f),
             });
         }
     }
