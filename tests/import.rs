@@ -421,7 +421,13 @@ fn the_readme_and_guide_mappings_parse() {
             .skip(1)
             .map(|b| b.split("```").next().unwrap())
             .collect();
-        assert_eq!(blocks.len(), 2, "{file}");
+        assert!(blocks.len() >= 2, "{file}: one mapping per layout at least");
+        for layout in ["layout = \"table\"", "layout = \"form\""] {
+            assert!(
+                blocks.iter().any(|b| b.contains(layout)),
+                "{file}: {layout}"
+            );
+        }
         for b in blocks {
             // A mapping with plan levels is written for the jimu-jigyo form.
             let form = if b.contains("\"place.") {
@@ -1116,4 +1122,177 @@ fn mistakes_against_the_form_and_the_plan_are_located_and_nothing_is_written() {
     if let Err(diags) = mieru::check(d.path()) {
         panic!("{}", diags.render(Default::default()));
     }
+}
+
+/// One worksheet per program, laid out like a paper form, for the shisaku
+/// form: labels with their values to the right (one label merged over two
+/// cells) or below, the code at a fixed cell, the 施策 by its name, and a
+/// year table whose first column writes the year in three ways.
+const SHISAKU_MAPPING: &str = r#"
+layout = "form"
+exclude = ["記入例"]
+
+[fields]
+name = { right_of = "事業名" }
+department = { right_of = "担当課" }
+code = { cell = "H3" }
+purpose = { below = "事業の目的" }
+"place.shisaku" = { right_of = "施策" }
+
+[year_table]
+range = "B12:E14"
+
+[year_table.fields]
+"budget.amount" = 1
+"settlement.amount" = 2
+activities = 3
+"#;
+
+struct FormSheet<'a> {
+    sheet: &'a str,
+    name: &'a str,
+    code: &'a str,
+    department: &'a str,
+    policy: &'a str,
+    purpose: &'a str,
+    years: [[&'a str; 4]; 3],
+}
+
+fn shisaku_workbook(path: &Path, sheets: &[FormSheet]) {
+    let mut wb = Workbook::new();
+    let f = Format::new();
+    let example = wb.add_worksheet();
+    example.set_name("記入例").unwrap();
+    example.write_string(2, 1, "事業名").unwrap();
+    example.write_string(2, 3, "（ここに事業名）").unwrap();
+    for s in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(s.sheet).unwrap();
+        ws.write_string(0, 0, "事業評価シート").unwrap();
+        ws.merge_range(2, 1, 2, 2, "事業名", &f).unwrap();
+        ws.write_string(2, 3, s.name).unwrap();
+        ws.write_string(2, 6, "事業コード").unwrap();
+        ws.write_string(2, 7, s.code).unwrap();
+        ws.write_string(3, 1, "担当課").unwrap();
+        ws.write_string(3, 2, s.department).unwrap();
+        ws.write_string(5, 1, "施策").unwrap();
+        ws.write_string(5, 2, s.policy).unwrap();
+        ws.write_string(7, 1, "事業の目的").unwrap();
+        ws.write_string(8, 1, s.purpose).unwrap();
+        for (c, h) in ["年度", "予算現額", "決算", "実施内容"].iter().enumerate() {
+            ws.write_string(10, 1 + c as u16, *h).unwrap();
+        }
+        for (r, row) in s.years.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(11 + r as u32, 1 + c as u16, *v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn shisaku_sheets() -> Vec<FormSheet<'static>> {
+    vec![
+        FormSheet {
+            sheet: "がん検診",
+            name: "がん検診事業",
+            code: "0053",
+            department: "健康福祉課\t",
+            policy: "施策1 生活習慣病の予防",
+            purpose: "がんの早期発見のため、\n胃・肺・大腸がんの検診を行う。",
+            years: [
+                [
+                    "令和4年度",
+                    "24,500",
+                    "23,880",
+                    "胃がん検診に内視鏡検査を加えた。",
+                ],
+                ["R5", "２５，１００", "24,610", ""],
+                ["2024", "25600", "", ""],
+            ],
+        },
+        FormSheet {
+            sheet: "休日診療",
+            name: "休日当番医事業",
+            code: "0061",
+            department: "健康福祉課",
+            policy: "1-1-2",
+            purpose: "休日の急病に備え、当番医を確保する。",
+            years: [
+                ["令和4年度", "8,200", "8,200", "—"],
+                ["令和5年度", "8,400", "—", ""],
+                ["", "", "", ""],
+            ],
+        },
+    ]
+}
+
+/// The shisaku test site's site.toml, form, plan and policies.
+fn shisaku_site() -> tempfile::TempDir {
+    without_programs(&common::repo_root().join("tests/sites/form-shisaku"))
+}
+
+#[test]
+fn a_workbook_of_one_sheet_a_program_imports_into_the_shisaku_form() {
+    let d = shisaku_site();
+    let book = d.path().join("評価シート.xlsx");
+    shisaku_workbook(&book, &shisaku_sheets());
+    let mapping = d.path().join("mapping.toml");
+    fs::write(&mapping, SHISAKU_MAPPING).unwrap();
+    let out = run(&opts(d.path(), mapping.clone(), book.clone()))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert_eq!(out.summary.programs, 2, "the example sheet is left out");
+    assert_eq!(out.summary.years, 5);
+    assert_eq!(out.summary.problems, 0);
+    let content = d.path().join("content");
+    let p = fs::read_to_string(content.join("programs/p-0053/program.toml")).unwrap();
+    for want in [
+        "name = \"がん検診事業\"  # 事業名（評価シート.xlsx!がん検診!D3）",
+        "department = \"健康福祉課\"",
+        "code = \"0053\"",
+        "purpose = \"\"\"\nがんの早期発見のため、\n胃・肺・大腸がんの検診を行う。\"\"\"",
+        // The 施策 by its name; the levels above from plan.toml.
+        "place = { mokuhyo = \"1\", kihon = \"1-1\", shisaku = \"1-1-1\" }",
+    ] {
+        assert!(p.contains(want), "{want} in\n{p}");
+    }
+    let y = fs::read_to_string(content.join("programs/p-0053/2023.toml")).unwrap();
+    assert!(y.contains("amount = 25100"), "{y}");
+    assert!(y.starts_with("# がん検診事業 2023年度"), "R5 is 2023:\n{y}");
+    let y = fs::read_to_string(content.join("programs/p-0061/2023.toml")).unwrap();
+    assert!(y.contains("[settlement]  # 決算\namount = \"—\""), "{y}");
+    if let Err(diags) = mieru::check(d.path()) {
+        panic!("{}", diags.render(Default::default()));
+    }
+    let (_g, site) = common::build_site(d.path());
+    let page = common::text_of(&common::read(&site, "programs/p-0053/index.html"));
+    for want in ["がん検診事業", "25,100", "24,610", "施策1 生活習慣病の予防"] {
+        assert!(page.contains(want), "{want} in\n{page}");
+    }
+    let page = common::text_of(&common::read(&site, "programs/p-0053/2022/index.html"));
+    assert!(page.contains("胃がん検診に内視鏡検査を加えた。"), "{page}");
+    let cells = out.cells();
+    assert!(
+        cells.contains("評価シート.xlsx!休日診療!C6 → place.shisaku（施策）= 1-1-2"),
+        "{cells}"
+    );
+
+    // A 施策 the plan lacks, and a sheet without one of the labels.
+    let mut sheets = shisaku_sheets();
+    sheets[0].policy = "施策1 生活習慣病予防";
+    shisaku_workbook(&book, &sheets);
+    let (diags, _) = run(&opts(d.path(), mapping, book)).unwrap_err();
+    let e: Vec<_> = diags.iter().filter(|x| x.code == "E170").collect();
+    assert_eq!(e.len(), 1, "{}", diags.render(Default::default()));
+    assert_eq!(at(e[0]), Path::new("評価シート.xlsx!がん検診!C6"));
+    assert!(
+        e[0].help
+            .as_ref()
+            .unwrap()
+            .contains("「施策1 生活習慣病の予防」のことですか"),
+        "{:?}",
+        e[0].help
+    );
 }

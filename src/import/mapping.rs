@@ -191,7 +191,7 @@ pub struct FieldMap {
     /// own CSV: the value cell is then read as written.
     pub state: Option<Source>,
     /// The form's field, for `extra.<key>`.
-    pub declared: Option<crate::form::Field>,
+    pub declared: Option<Box<crate::form::Field>>,
     /// The label shown in reports and comments.
     pub label: String,
 }
@@ -685,7 +685,7 @@ fn declare(
     key: &str,
     year: bool,
     span: Range<usize>,
-) -> Option<(Option<crate::form::Field>, String)> {
+) -> Option<(Option<Box<crate::form::Field>>, String)> {
     if let Some(k) = key.strip_prefix("extra.") {
         let sheet = if year {
             SheetKind::Year
@@ -711,7 +711,7 @@ fn declare(
                 return None;
             }
             let label = f.label.clone();
-            return Some((Some(f), label));
+            return Some((Some(Box::new(f)), label));
         }
         let other = if year {
             SheetKind::Program
@@ -797,9 +797,7 @@ fn node_name(
     span: Range<usize>,
     table: bool,
 ) -> Option<FieldMap> {
-    let Some(level) = key.strip_prefix("place.") else {
-        return None;
-    };
+    let level = key.strip_prefix("place.")?;
     let label = cx
         .form
         .levels
