@@ -103,7 +103,7 @@ enum Command {
     Theme(ThemeCommand),
     /// 表計算のファイル（Excel・CSV）から content/ を作ります / import spreadsheets (Excel, CSV) into content/
     Import {
-        /// 対応表（どのセルがどの項目か、TOML） / the mapping file (which cell is which field)
+        /// 対応表（どのセルがどの項目か、TOML）。mieru の CSV（data/programs.csv）は `mieru-csv`（サイトの様式に合わせた対応表） / the mapping file (which cell is which field); `mieru-csv` for mieru's own CSV, made for the site's form
         mapping: PathBuf,
         /// 取り込むファイル（.xlsx .xlsm .xls .ods .csv、既定は対応表の input） / workbooks to read (default: the mapping's input)
         #[arg(long, num_args = 1..)]

@@ -447,11 +447,15 @@ fn the_readme_and_guide_mappings_parse() {
 /// site.toml, form and policies, and builds that: the CSV comes back
 /// byte for byte.
 fn round_trip(root: &Path, csv: &str, compare: &[&str]) {
+    let mapping = common::repo_root().join("mappings/mieru-programs-csv.toml");
+    round_trip_with(root, csv, compare, mapping);
+}
+
+fn round_trip_with(root: &Path, csv: &str, compare: &[&str], mapping: PathBuf) {
     let (_g, first) = common::build_site(root);
     let d = without_programs(root);
     let input = d.path().join("programs.csv");
     fs::copy(first.join(csv), &input).unwrap();
-    let mapping = common::repo_root().join("mappings/mieru-programs-csv.toml");
     let out = run(&opts(d.path(), mapping, input))
         .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
     assert_eq!(out.summary.problems, 0);
@@ -464,6 +468,11 @@ fn round_trip(root: &Path, csv: &str, compare: &[&str]) {
     for rel in compare {
         let a = fs::read(first.join(rel)).unwrap();
         let b = fs::read(second.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if let Some(dir) = std::env::var_os("MIERU_ROUND_TRIP_DIFF") {
+            let name = rel.replace('/', "_");
+            fs::write(Path::new(&dir).join(format!("before_{name}")), &a).unwrap();
+            fs::write(Path::new(&dir).join(format!("after_{name}")), &b).unwrap();
+        }
         assert!(
             a == b,
             "{rel} differs after the round trip\n--- before\n{}\n--- after\n{}",
@@ -1295,4 +1304,34 @@ fn a_workbook_of_one_sheet_a_program_imports_into_the_shisaku_form() {
         "{:?}",
         e[0].help
     );
+}
+
+#[test]
+fn the_shipped_csv_mapping_is_the_one_mieru_makes_for_the_built_in_form() {
+    let path = common::repo_root().join("mappings/mieru-programs-csv.toml");
+    let made = mieru::import::own_csv::mapping(&mieru::form::Form::default_form());
+    if std::env::var_os("MIERU_BLESS").is_some() {
+        fs::write(&path, &made).unwrap();
+    }
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        made,
+        "run with MIERU_BLESS=1 to write it"
+    );
+}
+
+#[test]
+fn the_bundled_form_sites_csv_imports_back_byte_for_byte() {
+    // `mieru-csv` makes the mapping from the site's form: the plan codes,
+    // every money column, 決算見込, the evaluation stages and criteria with
+    // their reasons, and the city's own fields under their labels.
+    for site in ["form-jimu-jigyo", "form-shisaku"] {
+        let root = common::repo_root().join("tests/sites").join(site);
+        round_trip_with(
+            &root,
+            "data/programs.csv",
+            &["data/programs.csv", "data/programs.json"],
+            PathBuf::from("mieru-csv"),
+        );
+    }
 }

@@ -1,7 +1,9 @@
 //! Reading a workbook (.xlsx, .xlsm, .xls, .ods) or a CSV file (UTF-8 with or
 //! without BOM, Shift_JIS/CP932) into grids of cells with their addresses:
 //! formulas as their cached values, Excel dates as dates, a merged cell's
-//! value in every cell it covers, trailing tabs and spaces trimmed.
+//! value in every cell it covers. Text is kept as written: `normalise`
+//! trims a value's stray tabs and spaces, and mieru's own CSV (a `_状態`
+//! column saying `value`) is read exactly.
 
 use std::path::Path;
 
@@ -159,14 +161,9 @@ fn read_csv(bytes: &[u8], name: String, tabs: bool) -> Result<Sheet, ReadError> 
             ja: format!("CSV の {} 行目を読めません（{e}）", i + 1),
             en: format!("CSV line {} cannot be read: {e}", i + 1),
         })?;
-        rows.push(rec.iter().map(trim_cell).collect());
+        rows.push(rec.iter().map(str::to_string).collect());
     }
     Ok(Sheet { name, rows })
-}
-
-fn trim_cell(s: &str) -> String {
-    s.trim_end_matches([' ', '\t', '\u{3000}', '\r', '\n'])
-        .to_string()
 }
 
 fn read_workbook(path: &Path, name: &str) -> Result<Book, ReadError> {
@@ -191,7 +188,7 @@ fn read_workbook(path: &Path, name: &str) -> Result<Book, ReadError> {
             for v in row {
                 out.push(match v {
                     Data::Empty => String::new(),
-                    Data::String(s) => trim_cell(s),
+                    Data::String(s) => s.clone(),
                     Data::Float(f) => float_text(*f),
                     Data::Int(i) => i.to_string(),
                     Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -313,7 +310,12 @@ mod tests {
         ] {
             let s = read_csv(&bytes, "x".into(), false).unwrap();
             assert_eq!(s.get(0, 0), "事業名");
-            assert_eq!(s.get(1, 1), "1,000");
+            // Kept as written; the stray TAB goes when read as a value.
+            assert_eq!(s.get(1, 1), "1,000\t");
+            assert_eq!(
+                super::super::normalise::money(s.get(1, 1)),
+                Ok(super::super::normalise::Norm::Value(1000))
+            );
         }
     }
 }

@@ -351,6 +351,7 @@ fn problem(book: &Book, s: &Sheet, r: usize, c: usize, what: &str, text: &str) -
         "年度" => "西暦（2024）か和暦（令和6年度、H26、平成22年(2010)）で書いてください。該当なしは「—」、未記入は空欄です / write a year such as 2024 or 令和6年度; a dash for not applicable, empty for blank",
         "日付" => "2024-06-28、2024/6/28、令和6年6月28日 のように書いてください。該当なしは「—」、未記入は空欄です / write a date such as 2024-06-28",
         "該当・非該当" => "該当は ○・●・あり・はい・true、非該当は ×・なし・いいえ・false と書いてください / write ○ (yes) or × (no)",
+        "決算見込" => "「決算」（確定）か「決算見込」と書いてください / write 決算 (final) or 決算見込 (estimate)",
         "状態" => "value・not_applicable・blank（記入済・該当なし・未記入）のどれかです / one of value, not_applicable, blank",
         "選択肢" => "選択肢の言葉か番号（2、②、「2 改革改善」）で書いてください。該当なしは「—」、未記入は空欄です / write an option's text or number",
         _ => "数字は 1,234 や △100、該当なしは「—」、未記入は空欄にしてください / write numbers like 1,234 or △100, a dash for not applicable, or leave the cell empty",
@@ -392,6 +393,7 @@ fn english(what: &str) -> &'static str {
         "日付" => "a date",
         "該当・非該当" => "yes or no",
         "状態" => "a state",
+        "決算見込" => "決算 or 決算見込",
         _ => "a value",
     }
 }
@@ -539,6 +541,14 @@ pub fn convert(mapping: &Mapping, f: &FieldMap, raw: &str) -> Result<Got, (&'sta
             ),
         },
         Kind::Year => from_norm(n::year(raw).map_err(|t| ("年度", t))?, Got::Year),
+        Kind::Estimate => match n::state(raw) {
+            Some(s) => from_norm(s, |_| Got::Blank),
+            None => match n::clean(raw).as_str() {
+                "決算見込" | "見込" | "true" | "○" | "●" => Got::Flag(true),
+                "決算" | "確定" | "false" => Got::Flag(false),
+                other => return Err(("決算見込", other.to_string())),
+            },
+        },
         Kind::Money => from_norm(n::money(raw).map_err(|t| ("金額", t))?, Got::Money),
         Kind::Number => from_norm(n::number(raw).map_err(|t| ("数値", t))?, Got::Number),
         Kind::Measure => match n::number(raw) {
@@ -569,7 +579,21 @@ fn convert_value(
         _ => Err((what, n::clean(raw))),
     };
     match f.kind {
-        Kind::Text | Kind::Code if f.options.is_empty() && !f.lines => Ok(Got::Text(n::clean(raw))),
+        // Text exactly as written (a trailing line break included); only
+        // Windows line ends become \n.
+        Kind::Text | Kind::Code if f.options.is_empty() && !f.lines => {
+            Ok(Got::Text(raw.replace("\r\n", "\n")))
+        }
+        Kind::Declared
+            if f.declared.as_ref().is_some_and(|d| {
+                matches!(
+                    d.kind,
+                    crate::form::Kind::Text | crate::form::Kind::Multiline
+                )
+            }) =>
+        {
+            Ok(Got::Text(raw.replace("\r\n", "\n")))
+        }
         Kind::Measure => match n::number(raw) {
             Ok(Norm::Value(v)) => Ok(Got::Number(v)),
             _ => Ok(Got::Text(n::clean(raw))),

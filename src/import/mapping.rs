@@ -94,6 +94,7 @@ pub const YEAR_FIELDS: &[(&str, Kind, &str)] = &[
         "一般財源（決算）",
     ),
     ("forecast.amount", Kind::Money, "見込額"),
+    ("settlement.estimate", Kind::Estimate, "決算見込"),
     ("target", Kind::Measure, "成果目標"),
     ("result", Kind::Measure, "成果実績"),
     ("activities", Kind::Text, "実施内容"),
@@ -122,6 +123,8 @@ pub enum Kind {
     Number,
     /// A number, or text when it is not one.
     Measure,
+    /// 決算見込 (the settlement is an estimate) or 決算.
+    Estimate,
     BudgetLines,
 }
 
@@ -134,6 +137,16 @@ pub fn kind_of(key: &str, year: bool) -> Option<Kind> {
     }
     if !year && key.strip_prefix("place.").is_some_and(is_key) {
         return Some(Kind::Code);
+    }
+    if year {
+        for prefix in ["evaluation.", "criterion."] {
+            if let Some(rest) = key.strip_prefix(prefix) {
+                let k = rest.strip_suffix(".reason").unwrap_or(rest);
+                if is_key(k) {
+                    return Some(Kind::Declared);
+                }
+            }
+        }
     }
     let list = if year { YEAR_FIELDS } else { PROGRAM_FIELDS };
     list.iter()
@@ -764,6 +777,73 @@ fn declare(
             &help,
         );
         return None;
+    }
+    for prefix in ["evaluation.", "criterion."] {
+        let Some(rest) = key.strip_prefix(prefix) else {
+            continue;
+        };
+        let (k, reason) = match rest.strip_suffix(".reason") {
+            Some(k) => (k, true),
+            None => (rest, false),
+        };
+        let (stages, criteria) = cx.form.evaluation().unwrap_or((&[], &[]));
+        let found: Option<(String, Vec<String>)> = if prefix == "evaluation." {
+            stages
+                .iter()
+                .find(|s| s.key == k)
+                .map(|s| (s.name.clone(), s.options.clone()))
+        } else {
+            criteria
+                .iter()
+                .find(|c| c.key == k)
+                .map(|c| (format!("{}：{}", c.group, c.question), c.options.clone()))
+        };
+        let Some((name, options)) = found else {
+            let keys: Vec<&str> = if prefix == "evaluation." {
+                stages.iter().map(|s| s.key.as_str()).collect()
+            } else {
+                criteria.iter().map(|c| c.key.as_str()).collect()
+            };
+            let what = if prefix == "evaluation." {
+                "評価の段階"
+            } else {
+                "評価の観点"
+            };
+            let help = match suggest(k, keys.iter().copied()) {
+                Some(s) => format!("`{prefix}{s}` のことですか / did you mean `{prefix}{s}`?"),
+                None if keys.is_empty() => "この様式には評価の節（block = \"evaluation\"）がありません / the form has no evaluation block".to_string(),
+                None => format!("様式の{what} / the form's keys: {}", keys.join(", ")),
+            };
+            cx.err(
+                "E155",
+                span,
+                format!("様式に{what} `{k}` がありません"),
+                format!("the site's form has no evaluation key `{k}`"),
+                &help,
+            );
+            return None;
+        };
+        let (label, kind) = if reason {
+            (format!("{name}の理由"), crate::form::Kind::Multiline)
+        } else {
+            (
+                name,
+                crate::form::Kind::Choice {
+                    options,
+                    multiple: false,
+                    other: None,
+                },
+            )
+        };
+        let field = crate::form::Field {
+            key: key.to_string(),
+            label: label.clone(),
+            label_en: None,
+            kind,
+            required: false,
+            help: None,
+        };
+        return Some((Some(Box::new(field)), label));
     }
     if !cx.form.levels.is_empty() && (key == "policy" || key == "direction") {
         let level = cx

@@ -13,6 +13,7 @@ pub mod declared;
 pub mod extract;
 pub mod mapping;
 pub mod normalise;
+pub mod own_csv;
 pub mod plan;
 pub mod report;
 pub mod site;
@@ -61,7 +62,14 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
     let Some(form) = declared::site_form(&opts.root, &mut diags) else {
         return Err((diags.sorted(), None));
     };
-    let mapping = mapping::read(&opts.mapping, &form).map_err(|d| (d.sorted(), None))?;
+    // `mieru-csv` (when no such file is there): mieru's own CSV, for this form.
+    let own = opts.mapping.as_os_str() == own_csv::NAME && !opts.mapping.exists();
+    let mapping = if own {
+        mapping::parse(&opts.mapping, &own_csv::mapping(&form), &form)
+    } else {
+        mapping::read(&opts.mapping, &form)
+    }
+    .map_err(|d| (d.sorted(), None))?;
     let inputs = if opts.inputs.is_empty() {
         mapping.inputs.clone()
     } else {

@@ -243,7 +243,9 @@ pub fn year_toml(
             .iter()
             .filter_map(|(k, f)| {
                 let rest = k.strip_prefix(table)?.strip_prefix('.')?;
-                (!rest.contains('.') && value(&f.got).is_some()).then_some((rest, f))
+                // 決算 (not an estimate) is what a settlement is unless said.
+                let said = value(&f.got).is_some() && f.got != Got::Flag(false);
+                (!rest.contains('.') && said).then_some((rest, f))
             })
             .collect();
         if rows.is_empty() {
@@ -254,7 +256,40 @@ pub fn year_toml(
             line(&mut out, k, f, m.label(&format!("{table}.{k}")));
         }
     }
+    evaluation(&mut out, m, form, fields);
     out
+}
+
+/// `[[evaluations]]` by stage and `[[criteria]]` by criterion, in the
+/// form's order, for those the sheet gives a value.
+fn evaluation(out: &mut String, m: &Mapping, form: &Form, fields: &BTreeMap<String, Placed>) {
+    let Some((stages, criteria)) = form.evaluation() else {
+        return;
+    };
+    let keys = stages
+        .iter()
+        .map(|s| ("evaluations", "stage", "choice", "evaluation", &s.key))
+        .chain(
+            criteria
+                .iter()
+                .map(|c| ("criteria", "key", "answer", "criterion", &c.key)),
+        );
+    for (table, id, answer, prefix, key) in keys {
+        let base = format!("{prefix}.{key}");
+        let reason = format!("{base}.reason");
+        let given = |k: &str| fields.get(k).filter(|f| value(&f.got).is_some());
+        if given(&base).is_none() && given(&reason).is_none() {
+            continue;
+        }
+        let _ = writeln!(out, "\n[[{table}]]  # {}", m.label(&base));
+        let _ = writeln!(out, "{id} = {}", quote(key));
+        if let Some(f) = fields.get(&base) {
+            line(out, answer, f, m.label(&base));
+        }
+        if let Some(f) = fields.get(&reason) {
+            line(out, "reason", f, m.label(&reason));
+        }
+    }
 }
 
 /// Every program file of the import, in path order.
