@@ -744,11 +744,13 @@ fn declare(
                 .own_fields()
                 .map(|f| f.key.as_str())
                 .collect();
-            match suggest(k, keys.iter().copied()) {
-                Some(s) => format!("`extra.{s}` のことですか / did you mean `extra.{s}`?"),
-                None if keys.is_empty() => "この様式には市が足した項目がありません（content/form.toml） / the site's form adds no fields".to_string(),
-                None => format!("様式の項目 / the form's fields: {}", keys.join(", ")),
-            }
+            nearest(
+                "extra.",
+                k,
+                &keys,
+                "この様式には市が足した項目がありません（content/form.toml） / the site's form adds no fields",
+                "様式の項目 / the form's fields",
+            )
         };
         cx.err(
             "E155",
@@ -764,11 +766,13 @@ fn declare(
             return Some((None, l.name.clone()));
         }
         let keys: Vec<&str> = cx.form.levels.iter().map(|l| l.key.as_str()).collect();
-        let help = match suggest(level, keys.iter().copied()) {
-            Some(s) => format!("`place.{s}` のことですか / did you mean `place.{s}`?"),
-            None if keys.is_empty() => "計画の階層は content/form.toml の [[levels]] で決めます。この様式では policy と direction を使います / levels come from [[levels]] in content/form.toml; this form uses policy and direction".to_string(),
-            None => format!("様式の階層 / the form's levels: {}", keys.join(", ")),
-        };
+        let help = nearest(
+            "place.",
+            level,
+            &keys,
+            "計画の階層は content/form.toml の [[levels]] で決めます。この様式では policy と direction を使います / levels come from [[levels]] in content/form.toml; this form uses policy and direction",
+            "様式の階層 / the form's levels",
+        );
         cx.err(
             "E155",
             span,
@@ -809,11 +813,13 @@ fn declare(
             } else {
                 "評価の観点"
             };
-            let help = match suggest(k, keys.iter().copied()) {
-                Some(s) => format!("`{prefix}{s}` のことですか / did you mean `{prefix}{s}`?"),
-                None if keys.is_empty() => "この様式には評価の節（block = \"evaluation\"）がありません / the form has no evaluation block".to_string(),
-                None => format!("様式の{what} / the form's keys: {}", keys.join(", ")),
-            };
+            let help = nearest(
+                prefix,
+                k,
+                &keys,
+                "この様式には評価の節（block = \"evaluation\"）がありません / the form has no evaluation block",
+                &format!("様式の{what} / the form's keys"),
+            );
             cx.err(
                 "E155",
                 span,
@@ -866,6 +872,16 @@ fn declare(
         return None;
     }
     Some((None, label_of(key).to_string()))
+}
+
+/// Help for a key the form lacks: the nearest of `keys`, or all of them,
+/// or `none` when there are none.
+fn nearest(prefix: &str, word: &str, keys: &[&str], none: &str, listed: &str) -> String {
+    match suggest(word, keys.iter().copied()) {
+        Some(s) => format!("`{prefix}{s}` のことですか / did you mean `{prefix}{s}`?"),
+        None if keys.is_empty() => none.to_string(),
+        None => format!("{listed}: {}", keys.join(", ")),
+    }
 }
 
 /// `name` of a `place.<level>` place: where the node's name is, so that
