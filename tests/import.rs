@@ -1074,6 +1074,40 @@ fn mistakes_against_the_form_and_the_plan_are_located_and_nothing_is_written() {
     assert!(!d.path().join("content/programs").exists());
     assert!(!d.path().join("content/plan.toml").exists());
 
+    // A 施策 code mistyped on one row: the same name under two codes.
+    let mut rows = jimu_rows();
+    rows[2].0[17] = "1-1";
+    jimu_workbook(&book, &rows);
+    let out = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap();
+    let w: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|x| x.code == "W153")
+        .collect();
+    assert_eq!(w.len(), 1, "{}", out.diagnostics.render(Default::default()));
+    assert_eq!(at(w[0]), Path::new("事務事業.xlsx!事務事業!R2"));
+    assert!(w[0]
+        .help
+        .as_ref()
+        .unwrap()
+        .contains("「1-1」（事務事業.xlsx!事務事業!R4）"));
+    // A header the sheet does not have: the nearest one is named.
+    fs::write(
+        &mapping,
+        JIMU_MAPPING.replace("= \"事業区分\"", "= \"事業区部\""),
+    )
+    .unwrap();
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    let e = diags.iter().find(|x| x.code == "E161").unwrap();
+    assert!(
+        e.help
+            .as_ref()
+            .unwrap()
+            .contains("「事業区分」のことですか"),
+        "{:?}",
+        e.help
+    );
+
     // With the site's own plan.toml and codes only: a code it lacks is an
     // error at its cell with the nearest code.
     let d = without_programs(&common::repo_root().join("tests/sites/form-jimu-jigyo"));
@@ -1092,13 +1126,33 @@ fn mistakes_against_the_form_and_the_plan_are_located_and_nothing_is_written() {
     assert!(!codes_only.contains(", name = "), "{codes_only}");
     let mapping = d.path().join("mapping.toml");
     fs::write(&mapping, &codes_only).unwrap();
+    let book = d.path().join("事務事業.xlsx");
     let mut rows = jimu_rows();
     rows[2].0[19] = "1-01-09";
-    let book = d.path().join("事務事業.xlsx");
+    // Under 政策 2 the nearest 施策 is 2-01, not 1-02.
+    rows[1].0[15] = "2";
+    rows[1].0[17] = "2-02";
     jimu_workbook(&book, &rows);
     let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
     let e: Vec<_> = diags.iter().filter(|x| x.code == "E170").collect();
-    assert_eq!(e.len(), 1, "{}", diags.render(Default::default()));
+    assert_eq!(e.len(), 2, "{}", diags.render(Default::default()));
+    let under = e
+        .iter()
+        .find(|x| at(x) == Path::new("事務事業.xlsx!事務事業!R3"))
+        .unwrap();
+    assert!(
+        under
+            .help
+            .as_ref()
+            .unwrap()
+            .contains("「2-01」のことですか"),
+        "{:?}",
+        under.help
+    );
+    let e: Vec<_> = e
+        .into_iter()
+        .filter(|x| at(x) != Path::new("事務事業.xlsx!事務事業!R3"))
+        .collect();
     assert_eq!(at(e[0]), Path::new("事務事業.xlsx!事務事業!T4"));
     assert!(e[0]
         .message_ja
@@ -1107,6 +1161,18 @@ fn mistakes_against_the_form_and_the_plan_are_located_and_nothing_is_written() {
         e[0].help.as_ref().unwrap().contains("1-01-01")
             || e[0].help.as_ref().unwrap().contains("1-01-02")
     );
+    // Codes of one row that contradict the plan: at the cell, not later
+    // in the written file.
+    let mut rows = jimu_rows();
+    rows[0].0[17] = "1-02";
+    jimu_workbook(&book, &rows);
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    let e: Vec<_> = diags.iter().filter(|x| x.code == "E173").collect();
+    assert_eq!(e.len(), 1, "{}", diags.render(Default::default()));
+    assert_eq!(at(e[0]), Path::new("事務事業.xlsx!事務事業!R2"));
+    assert!(e[0]
+        .message_ja
+        .contains("「1-01-01-1」は施策「1-01」の下にあり、「1-02」の下ではありません"));
     // Fixed, the plan.toml of the site is used and left alone; the
     // levels the sheet does not give come from it.
     let only_deepest: String = codes_only
@@ -1334,4 +1400,37 @@ fn the_bundled_form_sites_csv_imports_back_byte_for_byte() {
             PathBuf::from("mieru-csv"),
         );
     }
+}
+
+#[test]
+fn a_first_import_into_a_new_site_says_what_the_starter_files_are() {
+    // As `mieru init --form jimu-jigyo` leaves it: a sample plan.toml and
+    // a sample program.
+    let d = without_programs(&common::repo_root().join("tests/sites/form-jimu-jigyo"));
+    let sample =
+        common::repo_root().join("tests/sites/form-jimu-jigyo/content/programs/jishu-bosai");
+    common::copy_tree(&sample, &d.path().join("content/programs/jishu-bosai"));
+    let book = d.path().join("事務事業.xlsx");
+    jimu_workbook(&book, &jimu_rows());
+    let mapping = d.path().join("mapping.toml");
+    fs::write(&mapping, JIMU_MAPPING).unwrap();
+    let (diags, _) = run(&opts(d.path(), mapping.clone(), book.clone())).unwrap_err();
+    let e = diags.iter().find(|x| x.code == "E167").unwrap();
+    assert_eq!(at(e), Path::new("content/plan.toml"));
+    assert!(e
+        .help
+        .as_ref()
+        .unwrap()
+        .contains("mieru init のひな形の plan.toml なら消してください"));
+    let w = diags.iter().find(|x| x.code == "W154").unwrap();
+    assert!(w.message_ja.contains("jishu-bosai"), "{}", w.message_ja);
+    // Without them, the import goes through and says nothing more.
+    fs::remove_file(d.path().join("content/plan.toml")).unwrap();
+    fs::remove_dir_all(d.path().join("content/programs/jishu-bosai")).unwrap();
+    let out = run(&opts(d.path(), mapping, book)).unwrap();
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
 }

@@ -272,6 +272,17 @@ fn resolve_headers(
             match found {
                 Some(c) => *place = Source::Column(c),
                 None => {
+                    let headers: Vec<&str> = s
+                        .rows
+                        .iter()
+                        .take(header_rows.max(1))
+                        .flatten()
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    let near = crate::diag::suggest(h, headers.iter().copied())
+                        .map(|n| format!("「{n}」のことですか。/ did you mean {n}? "))
+                        .unwrap_or_default();
                     diags.push(
                         Diagnostic::error(
                             "E161",
@@ -279,7 +290,7 @@ fn resolve_headers(
                             format!("no column headed {h} for {key}"),
                         )
                         .at(Location::cell(&book.file, &s.name, "1"))
-                        .help(format!("見出しは 1〜{header_rows} 行目から探します。列の文字（例 \"C\"）でも指定できます / headers are looked for in rows 1–{header_rows}; a column letter works too")),
+                        .help(format!("{near}見出しは 1〜{header_rows} 行目から探します。対応表の見出しの文字をシートと同じにするか、列の文字（例 \"C\"）で指定してください / headers are looked for in rows 1–{header_rows}; a column letter works too")),
                     );
                     continue 'fields;
                 }

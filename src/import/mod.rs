@@ -139,10 +139,53 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
         ),
     ] {
         for p in list {
+            let help = if p == "plan.toml" && code == "E167" {
+                "対応表で計画の項目の名前の列（name）を指定したので、取り込みが plan.toml を作ります。mieru init のひな形の plan.toml なら消してください。手で書いた plan.toml を使うなら、対応表の place.<階層> から name を外してください / the mapping names the nodes, so the import writes plan.toml: delete init's sample, or drop `name` from place.<level> to keep yours"
+            } else if code == "E167" {
+                "手で書いたファイル（mieru init のひな形の事業など）です。取り込みで作るなら消してください。残すなら、シートのその事業の行を消すか、別のフォルダへ取り込んでください / a hand-written file (such as init's sample program): delete it to import over it, or leave the program out of the sheet"
+            } else {
+                "直した内容を表計算のファイルに移してからファイルを消すか、別のフォルダへ取り込んでください / move the edits into the workbook and delete the file, or import into another folder"
+            };
             diags.push(
                 Diagnostic::error(code, ja, en)
                     .at(Location::file(&Path::new("content").join(p)))
-                    .help("直した内容を表計算のファイルに移してからファイルを消すか、別のフォルダへ取り込んでください / move the edits into the workbook and delete the file, or import into another folder"),
+                    .help(help),
+            );
+        }
+    }
+    // The first import into a site: programs already there (init's sample,
+    // say) stay in the site beside the imported ones.
+    if write::read_manifest(&content).is_empty() {
+        let ours: Vec<&str> = plan
+            .iter()
+            .filter_map(|f| f.path.strip_prefix("programs/")?.split('/').next())
+            .collect();
+        let mut others: Vec<String> = std::fs::read_dir(content.join("programs"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !ours.contains(&n.as_str()))
+            .collect();
+        others.sort();
+        if !others.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    "W154",
+                    format!(
+                        "取り込まない事業がサイトに {} 件あります：{}",
+                        others.len(),
+                        others.join("、")
+                    ),
+                    format!(
+                        "{} program(s) already in the site are not in the import and stay: {}",
+                        others.len(),
+                        others.join(", ")
+                    ),
+                )
+                .at(Location::file(Path::new("content/programs")))
+                .help("mieru init のひな形の事業なら、content/programs/ のそのフォルダを消してください。手で書いた事業なら、そのままでかまいません / delete init's sample program's folder; hand-written programs may stay"),
             );
         }
     }

@@ -145,6 +145,53 @@ pub fn from_sheet(form: &Form, programs: &[Program], diags: &mut Diagnostics) ->
             .help(format!("ほかの書き方 / other values: {}", shown.join("、"))),
         );
     }
+    // One name under two codes at a level: most likely a code mistyped on
+    // one row (the import would make a second node of it).
+    for (i, (n, cell)) in nodes.iter().enumerate() {
+        if n.name.is_empty() {
+            continue;
+        }
+        let twins: Vec<&(Node, String)> = nodes[i + 1..]
+            .iter()
+            .filter(|(m, _)| m.level == n.level && m.name == n.name)
+            .collect();
+        if twins.is_empty()
+            || nodes[..i]
+                .iter()
+                .any(|(m, _)| m.level == n.level && m.name == n.name)
+        {
+            continue;
+        }
+        let level = &form.levels[n.level];
+        let others: Vec<String> = twins
+            .iter()
+            .map(|(m, c)| format!("「{}」（{c}）", m.code))
+            .collect();
+        diags.push(
+            Diagnostic::warning(
+                "W153",
+                format!(
+                    "{}「{}」にコードが {} つあります：「{}」ほか",
+                    level.name,
+                    n.name,
+                    twins.len() + 1,
+                    n.code
+                ),
+                format!(
+                    "the {} node named {} has {} codes",
+                    level.key,
+                    n.name,
+                    twins.len() + 1
+                ),
+            )
+            .at(Location::file(Path::new(cell)))
+            .help(format!(
+                "別々の{}として plan.toml に書きます。コードの打ち間違いなら直してください / written as separate nodes; correct a mistyped code. ほかのコード / other codes: {}",
+                level.name,
+                others.join("、")
+            )),
+        );
+    }
     for (n, cell) in &nodes {
         if n.name.is_empty() {
             let level = &form.levels[n.level];
@@ -240,8 +287,21 @@ pub fn resolve(form: &Form, nodes: &[Node], programs: &mut [Program], diags: &mu
                 }
                 None => {
                     failed = true;
-                    let near = suggest(t, at_level().map(|(_, n)| n.code.as_str()))
-                        .or_else(|| suggest(t, at_level().map(|(_, n)| n.name.as_str())));
+                    // Nearest among the nodes under what the row gives above.
+                    let above = found.last().copied();
+                    let under: Vec<&Node> = at_level()
+                        .filter(|(j, _)| {
+                            above.is_none_or(|(al, ai)| ancestor_at(nodes, *j, al) == Some(ai))
+                        })
+                        .map(|(_, n)| n)
+                        .collect();
+                    let pool: Vec<&Node> = if under.is_empty() {
+                        at_level().map(|(_, n)| n).collect()
+                    } else {
+                        under
+                    };
+                    let near = suggest(t, pool.iter().map(|n| n.code.as_str()))
+                        .or_else(|| suggest(t, pool.iter().map(|n| n.name.as_str())));
                     let help = match near {
                         Some(s) => format!("「{s}」のことですか / did you mean {s}?"),
                         None if nodes.is_empty() => "content/plan.toml に計画の項目を書くか、対応表で名前の列を name に指定してください（取り込みが plan.toml を作ります） / write the nodes in content/plan.toml, or give the names' column as `name` and the import writes it".to_string(),
@@ -285,6 +345,49 @@ pub fn resolve(form: &Form, nodes: &[Node], programs: &mut [Program], diags: &mu
             continue;
         };
         let cell = p.fields[&key(&form.levels[deepest_level].key)].cell.clone();
+        // The codes given above the deepest must be its ancestors.
+        let mut contradicts = false;
+        for &(l, i) in &found {
+            if l == deepest_level || ancestor_at(nodes, deepest, l) == Some(i) {
+                continue;
+            }
+            contradicts = true;
+            let level = &form.levels[l];
+            let deep = &nodes[deepest];
+            let (ja, en) = match ancestor_at(nodes, deepest, l) {
+                Some(a) => (
+                    format!(
+                        "「{}」は{}「{}」の下にあり、「{}」の下ではありません",
+                        deep.code, level.name, nodes[a].code, nodes[i].code
+                    ),
+                    format!(
+                        "{} lies under the {} node {}, not {}",
+                        deep.code, level.key, nodes[a].code, nodes[i].code
+                    ),
+                ),
+                None => (
+                    format!(
+                        "「{}」の上に{}はありません（「{}」の下ではありません）",
+                        deep.code, level.name, nodes[i].code
+                    ),
+                    format!(
+                        "{} has no {} node above it, so not {}",
+                        deep.code, level.key, nodes[i].code
+                    ),
+                ),
+            };
+            diags.push(
+                Diagnostic::error("E173", ja, en)
+                    .at(Location::file(Path::new(&p.fields[&key(&level.key)].cell)))
+                    .help(format!(
+                        "このセルか {cell} のコードを直してください。{}の上の階層は plan.toml の parent で決まります / correct this cell or {cell}",
+                        form.levels[deepest_level].name
+                    )),
+            );
+        }
+        if contradicts {
+            continue;
+        }
         for (l, level) in form.levels.iter().enumerate() {
             let k = key(&level.key);
             let blank = p.fields.get(&k).is_none_or(|f| matches!(f.got, Got::Blank));
