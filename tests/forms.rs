@@ -780,6 +780,24 @@ fn the_plan_is_shown_through_every_level_with_the_unlinked_ones() {
         "index",
         &["①子育て支援の充実", "②学校教育の充実", "①防災・減災の推進"],
     );
+    // The front page speaks of the form's own levels, and shows no 施策の目的
+    // for a form whose 施策 sheet has none.
+    assert!(
+        index.contains("政策 → 施策 → 基本事業 → 事業の順に"),
+        "{index}"
+    );
+    assert!(
+        index.contains("施策「①子育て支援の充実」の基本事業と事業"),
+        "{index}"
+    );
+    for absent in ["施策の大綱", "施策の方向", "施策の目的"] {
+        assert!(!index.contains(absent), "{absent} in\n{index}");
+    }
+    let shisaku = text_of(&read(self::out("form-shisaku"), "index.html"));
+    assert!(
+        shisaku.contains("基本施策 → 施策 → 事業の順に"),
+        "{shisaku}"
+    );
 }
 
 #[test]

@@ -186,6 +186,13 @@ pub struct IndexPage {
     pub outlines: Vec<OutlineView>,
     pub policy_count: usize,
     pub program_count: usize,
+    /// "施策の大綱 → 施策 → 施策の方向 → 事業", in the form's own words.
+    pub path: String,
+    pub outline_label: String,
+    pub policy_label: String,
+    pub direction_label: String,
+    /// The table's caption word: 方向 (of 施策の方向), or the level's name.
+    pub direction_caption: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -199,7 +206,8 @@ pub struct PolicySummary {
     pub slug: String,
     pub name: String,
     pub url: String,
-    pub objective: Shown,
+    /// None when the form's 施策 sheet has no 施策の目的.
+    pub objective: Option<Shown>,
     pub directions: Vec<DirectionView>,
 }
 
