@@ -793,6 +793,20 @@ fn the_plan_is_shown_through_every_level_with_the_unlinked_ones() {
     for absent in ["施策の大綱", "施策の方向", "施策の目的"] {
         assert!(!index.contains(absent), "{absent} in\n{index}");
     }
+    // A 施策 page sums its programs' money, in a chart and a table.
+    let html = read(out, "policies/1-02/index.html");
+    assert!(html.contains("src=budget.svg"), "{html}");
+    let page = text_of(&html);
+    assert_all(
+        &page,
+        "policies/1-02",
+        &[
+            "予算額と決算額（事業の合計）",
+            "令和2年度",
+            "16,800千円",
+            "15,920千円",
+        ],
+    );
     let shisaku = text_of(&read(self::out("form-shisaku"), "index.html"));
     assert!(
         shisaku.contains("基本施策 → 施策 → 事業の順に"),

@@ -19,6 +19,29 @@ pub(crate) fn policy_budget_years(p: &Policy) -> Vec<BudgetYear> {
         .collect()
 }
 
+/// The budget and settlement totals of a 施策's programs, a row a year.
+pub(crate) fn policy_totals(p: &Policy, fmt: &Fmt) -> Vec<TotalRow> {
+    p.totals
+        .iter()
+        .map(|t| TotalRow {
+            year_label: wareki_fiscal_year(t.year),
+            budget: fmt.total(&t.budget),
+            settlement: fmt.total(&t.settlement),
+        })
+        .collect()
+}
+
+/// The chart of those totals (budget.svg beside the page), when there are years.
+pub(crate) fn policy_budget_chart(m: &Model, p: &Policy) -> Option<ChartRef> {
+    let years = policy_budget_years(p);
+    let title = policy_chart_title(p);
+    (!years.is_empty()).then(|| ChartRef {
+        src: "budget.svg".into(),
+        alt: chart::budget_desc(&title, &years, &|n| money(n, &m.site.money_unit)),
+        title,
+    })
+}
+
 pub(crate) fn policy_chart_title(p: &Policy) -> String {
     format!("施策「{}」の予算額と決算額（事業の合計）", p.name)
 }
@@ -69,9 +92,6 @@ pub fn indicator_series(ind: &PolicyIndicator) -> Result<IndicatorSeries, &'stat
 
 pub(crate) fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
     let year = wareki_fiscal_year(m.site.evaluation_year);
-    let budget_years = policy_budget_years(p);
-    let unit = m.site.money_unit.clone();
-    let chart_title = policy_chart_title(p);
     // A declared form may leave out the baseline or the target.
     let blank = crate::model::Point {
         year: 0,
@@ -149,21 +169,9 @@ pub(crate) fn policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> PolicyPage {
                 achievement: Shown::text(&r.achievement),
             })
             .collect(),
-        totals: p
-            .totals
-            .iter()
-            .map(|t| TotalRow {
-                year_label: wareki_fiscal_year(t.year),
-                budget: fmt.total(&t.budget),
-                settlement: fmt.total(&t.settlement),
-            })
-            .collect(),
+        totals: policy_totals(p, fmt),
         data_csv: format!("{}data.csv", policy_url(p)),
         data_json: format!("{}data.json", policy_url(p)),
-        budget_chart: (!budget_years.is_empty()).then(|| ChartRef {
-            src: "budget.svg".into(),
-            alt: chart::budget_desc(&chart_title, &budget_years, &|n| money(n, &unit)),
-            title: chart_title,
-        }),
+        budget_chart: policy_budget_chart(m, p),
     }
 }

@@ -35,6 +35,9 @@ pub struct SheetPage {
     pub data_csv: String,
     pub data_json: String,
     pub year_pages: Vec<crate::render::view::YearLink>,
+    /// A policy's budget and settlement totals (empty on a program's sheet).
+    pub totals: Vec<crate::render::view::TotalRow>,
+    pub budget_chart: Option<crate::render::view::ChartRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1192,6 +1195,8 @@ pub fn sheet_program_page(m: &Model, p: &Program, y: i32, latest: bool, fmt: &Fm
                 current: !latest && hy == y,
             })
             .collect(),
+        totals: Vec::new(),
+        budget_chart: None,
     }
 }
 
@@ -1255,6 +1260,8 @@ pub fn sheet_policy_page(m: &Model, p: &Policy, fmt: &Fmt) -> SheetPage {
         data_csv: format!("{}data.csv", policy_url(p)),
         data_json: format!("{}data.json", policy_url(p)),
         year_pages: Vec::new(),
+        totals: crate::render::pages::policy::policy_totals(p, fmt),
+        budget_chart: crate::render::pages::policy::policy_budget_chart(m, p),
     }
 }
 
