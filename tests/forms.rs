@@ -807,6 +807,17 @@ fn the_plan_is_shown_through_every_level_with_the_unlinked_ones() {
             "15,920千円",
         ],
     );
+    // In the data, a program under no 基本事業 has an empty 施策の方向
+    // (the page's words 「（基本事業の指定なし）」 are not data).
+    let (header, rows) = csv_of(out, "data/programs.csv");
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let (id, dir) = (col("事業ID"), col("施策の方向"));
+    let gakko: Vec<&Vec<String>> = rows.iter().filter(|r| r[id] == "gakko-toshokan").collect();
+    assert!(!gakko.is_empty());
+    assert!(gakko.iter().all(|r| r[dir].is_empty()), "{gakko:?}");
+    assert!(rows
+        .iter()
+        .any(|r| r[id] == "hoikusho-unei" && r[dir] == "保育サービスの充実"));
     let shisaku = text_of(&read(self::out("form-shisaku"), "index.html"));
     assert!(
         shisaku.contains("基本施策 → 施策 → 事業の順に"),

@@ -388,7 +388,13 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 Cell::Year(p.end_year),
                 Cell::Text(Some(policy.outline.clone())),
                 Cell::Text(Some(policy.name.clone())),
-                Cell::Text(Some(policy.directions[p.direction].name.clone())),
+                // A program placed under no node below its 施策: empty, not
+                // the page's words for it.
+                Cell::Text(
+                    Some(&policy.directions[p.direction])
+                        .filter(|d| d.id != crate::model::build::UNLINKED_DIRECTION)
+                        .map(|d| d.name.clone()),
+                ),
                 Cell::Money(y.budget.amount.clone()),
                 Cell::Money(y.budget.special_funding.clone()),
                 Cell::Money(y.settlement.amount.clone()),
