@@ -1434,3 +1434,135 @@ fn a_first_import_into_a_new_site_says_what_the_starter_files_are() {
         out.diagnostics.render(Default::default())
     );
 }
+
+#[test]
+fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline() {
+    // The example site's CSV into a site that has only its site.toml: the
+    // 施策, its 大綱 and its directions come from the sheet.
+    let (_g, built) = common::build_site(&common::repo_root());
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d.path().join("content")).unwrap();
+    fs::copy(
+        common::repo_root().join("content/site.toml"),
+        d.path().join("content/site.toml"),
+    )
+    .unwrap();
+    let input = d.path().join("programs.csv");
+    fs::copy(built.join("data/programs.csv"), &input).unwrap();
+    let shipped =
+        fs::read_to_string(common::repo_root().join("mappings/mieru-programs-csv.toml")).unwrap();
+    let mapping_text = shipped.replace(
+        "policy = \"施策\"",
+        "policy = { column = \"施策\", outline = \"施策の大綱\" }",
+    );
+    assert_ne!(mapping_text, shipped);
+    let mapping = d.path().join("mapping.toml");
+    fs::write(&mapping, &mapping_text).unwrap();
+    let out = run(&opts(d.path(), mapping.clone(), input.clone()))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    let policy = fs::read_to_string(d.path().join("content/policies/s-0001.toml")).unwrap();
+    for want in [
+        "name = \"連携事業\"",
+        "outline = \"行財政運営の効率化\"  # 施策の大綱",
+        "id = \"d1\"\nname = \"広域行政の展開\"",
+        "id = \"d2\"\nname = \"連携事業の推進\"",
+    ] {
+        assert!(policy.contains(want), "{want} in\n{policy}");
+    }
+    let p = fs::read_to_string(
+        d.path()
+            .join("content/programs/teiju-jiritsuken/program.toml"),
+    )
+    .unwrap();
+    assert!(p.contains("policy = \"s-0001\""), "{p}");
+    assert!(p.contains("direction = \"d1\""), "{p}");
+    if let Err(diags) = mieru::check(d.path()) {
+        panic!("{}", diags.render(Default::default()));
+    }
+    let (_g2, site) = common::build_site(d.path());
+    let page = common::text_of(&common::read(&site, "policies/s-0001/index.html"));
+    for want in [
+        "連携事業",
+        "行財政運営の効率化",
+        "広域行政の展開",
+        "定住自立圏構想推進事業",
+    ] {
+        assert!(page.contains(want), "{want} in\n{page}");
+    }
+
+    // A 大綱 written otherwise on a later row keeps the first (W155); a
+    // 施策 no row gives a 大綱 is an error at its cell (E174).
+    let (header, mut rows) = {
+        let text = fs::read_to_string(&input).unwrap();
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        (h, rows)
+    };
+    let outline = header.iter().position(|h| h == "施策の大綱").unwrap();
+    let name = header.iter().position(|h| h == "施策").unwrap();
+    // The first row of the other program (the same 施策).
+    let id = header.iter().position(|h| h == "事業ID").unwrap();
+    let other = rows.iter().position(|r| r[id] != rows[0][id]).unwrap();
+    rows[other][outline] = "行財政の効率化".into();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let d2 = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d2.path().join("content")).unwrap();
+    fs::copy(
+        common::repo_root().join("content/site.toml"),
+        d2.path().join("content/site.toml"),
+    )
+    .unwrap();
+    let bad = d2.path().join("programs.csv");
+    fs::write(&bad, w.into_inner().unwrap()).unwrap();
+    let out = run(&opts(d2.path(), mapping.clone(), bad.clone())).unwrap();
+    let w155: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|x| x.code == "W155")
+        .collect();
+    assert_eq!(
+        w155.len(),
+        1,
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    assert!(w155[0]
+        .help
+        .as_ref()
+        .unwrap()
+        .contains("「行財政の効率化」"));
+    for r in &mut rows {
+        r[outline] = String::new();
+        r[name] = "連携事業".into();
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let d3 = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d3.path().join("content")).unwrap();
+    let bad = d3.path().join("programs.csv");
+    fs::write(&bad, w.into_inner().unwrap()).unwrap();
+    let (diags, _) = run(&opts(d3.path(), mapping, bad)).unwrap_err();
+    let e = diags.iter().find(|x| x.code == "E174").unwrap();
+    assert!(e
+        .message_ja
+        .contains("施策「連携事業」の施策の大綱がどの行にもありません"));
+    assert!(!d3.path().join("content/policies").exists());
+}

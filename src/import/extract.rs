@@ -831,7 +831,7 @@ fn year_conflict(
     ))
 }
 
-fn slugify(prefix: &str, key: &str, index: usize) -> String {
+pub(crate) fn slugify(prefix: &str, key: &str, index: usize) -> String {
     let s: String = key
         .chars()
         .map(|c| match c {

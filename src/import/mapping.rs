@@ -326,6 +326,12 @@ impl Mapping {
         }
     }
 
+    /// Whether the mapping says where the 施策の大綱 of each 施策 is (the
+    /// import then writes content/policies/).
+    pub fn names_policies(&self) -> bool {
+        self.all_fields().iter().any(|f| f.key == "policy_outline")
+    }
+
     /// Whether the mapping says where the plan's node names are.
     pub fn names_nodes(&self) -> bool {
         self.all_fields()
@@ -680,9 +686,11 @@ fn fields(
         };
         if let Some(mut f) = field(cx, key, kind, v, table) {
             (f.declared, f.label) = declared;
-            if let Some(name) = v.get_ref().get("name") {
-                if let Some(n) = node_name(cx, key, name, v.span(), table) {
-                    out.push(n);
+            for sub in ["name", "outline", "code"] {
+                if let Some(value) = v.get_ref().get(sub) {
+                    if let Some(n) = companion(cx, key, sub, value, v.span(), table) {
+                        out.push(n);
+                    }
                 }
             }
             out.push(f);
@@ -884,23 +892,32 @@ fn nearest(prefix: &str, word: &str, keys: &[&str], none: &str, listed: &str) ->
     }
 }
 
-/// `name` of a `place.<level>` place: where the node's name is, so that
-/// the import writes content/plan.toml. Read as `place_name.<level>`.
-fn node_name(
+/// A second place beside a field's: the name of a `place.<level>` node
+/// (`place_name.<level>`: the import writes content/plan.toml), or the
+/// 施策の大綱 and code of a `policy` (`policy_outline`, `policy_code`: the
+/// import writes content/policies/).
+fn companion(
     cx: &mut Ctx,
     key: &str,
-    name: &toml::Value,
+    sub: &str,
+    value: &toml::Value,
     span: Range<usize>,
     table: bool,
 ) -> Option<FieldMap> {
-    let level = key.strip_prefix("place.")?;
-    let label = cx
-        .form
-        .levels
-        .iter()
-        .find(|l| l.key == level)
-        .map_or(level.to_string(), |l| format!("{}の名前", l.name));
-    let source = match name.as_str() {
+    let (new_key, label) = match (key.strip_prefix("place."), sub) {
+        (Some(level), "name") => (
+            format!("place_name.{level}"),
+            cx.form
+                .levels
+                .iter()
+                .find(|l| l.key == level)
+                .map_or(level.to_string(), |l| format!("{}の名前", l.name)),
+        ),
+        (None, "outline") if key == "policy" => ("policy_outline".into(), "施策の大綱".into()),
+        (None, "code") if key == "policy" => ("policy_code".into(), "施策コード".into()),
+        _ => return None,
+    };
+    let source = match value.as_str() {
         Some(s) if table => column_or_header(s),
         Some(s) => match parse_address(s) {
             Some((r, c)) => Source::Cell(r, c),
@@ -910,14 +927,14 @@ fn node_name(
             cx.err(
                 "E156",
                 span,
-                format!("`{key}` の name は名前の列（列の文字か見出し）です"),
-                format!("`{key}`: name is the column (letter or header) of the node's name"),
-                "例 / e.g. \"place.shisaku\" = { column = \"施策コード\", name = \"施策名\" }",
+                format!("`{key}` の {sub} は列（列の文字か見出し）です"),
+                format!("`{key}`: {sub} is a column (letter or header)"),
+                "例 / e.g. \"place.shisaku\" = { column = \"施策コード\", name = \"施策名\" }, policy = { column = \"施策\", outline = \"施策の大綱\" }",
             );
             return None;
         }
     };
-    let mut f = FieldMap::new(&format!("place_name.{level}"), Kind::Text, source);
+    let mut f = FieldMap::new(&new_key, Kind::Text, source);
     f.label = label;
     Some(f)
 }

@@ -100,7 +100,20 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
     }
     let mut programs = extract::settle(&mapping, programs, &mut diags);
     let content = opts.root.join("content");
-    site::resolve(&site::policies(&content), &mut programs, &mut diags);
+    let from: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            i.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    let from = from.join("、");
+    let policies = if mapping.names_policies() {
+        site::from_sheet(&programs, &mut diags)
+    } else {
+        site::policies(&content)
+    };
+    site::resolve(&policies, &mut programs, &mut diags);
     let nodes = if mapping.names_nodes() {
         plan::from_sheet(&form, &programs, &mut diags)
     } else {
@@ -110,19 +123,18 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
     let summary = report::summary(&programs);
     let mut plan = write::plan(&mapping, &form, &programs);
     if mapping.names_nodes() {
-        let from: Vec<String> = inputs
-            .iter()
-            .map(|i| {
-                i.file_name()
-                    .map_or(String::new(), |n| n.to_string_lossy().into_owned())
-            })
-            .collect();
         plan.push(write::Planned {
             path: "plan.toml".into(),
-            text: plan::plan_toml(&form, &nodes, &from.join("、")),
+            text: plan::plan_toml(&form, &nodes, &from),
         });
-        plan.sort_by(|a, b| a.path.cmp(&b.path));
     }
+    if mapping.names_policies() {
+        plan.extend(policies.iter().map(|p| write::Planned {
+            path: format!("policies/{}.toml", p.slug),
+            text: site::policy_toml(p, &from),
+        }));
+    }
+    plan.sort_by(|a, b| a.path.cmp(&b.path));
     let check = write::check(&content, &plan);
     for (list, code, ja, en) in [
         (

@@ -1,10 +1,13 @@
-//! What the site being imported into already has that a sheet names by
-//! text: its 施策 (content/policies/) and their 施策の方向. A sheet (and
-//! mieru's own CSV) writes them by name; the program files want the file
-//! name and the direction's id.
+//! The 施策 (content/policies/) and their 施策の方向 that a sheet names by
+//! text: those the site has, or, when the mapping says where each 施策's
+//! 施策の大綱 is, those the sheet itself lists (the import then writes their
+//! files). A sheet (and mieru's own CSV) writes them by name; the program
+//! files want the file name and the direction's id.
 
 use super::extract::{Got, Program};
+use super::write::quote;
 use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// One 施策 of the site.
@@ -12,6 +15,10 @@ use std::path::Path;
 pub struct Policy {
     pub slug: String,
     pub name: String,
+    /// 施策の大綱 (written into the file when the sheet lists the 施策).
+    pub outline: String,
+    /// 施策コード, when the sheet gives one.
+    pub code: Option<String>,
     /// (id, name) of each direction.
     pub directions: Vec<(String, String)>,
 }
@@ -46,10 +53,130 @@ pub fn policies(content: &Path) -> Vec<Policy> {
             Some(Policy {
                 slug: p.file_stem()?.to_string_lossy().into_owned(),
                 name: raw.name,
+                outline: String::new(),
+                code: None,
                 directions: raw.directions.into_iter().map(|d| (d.id, d.name)).collect(),
             })
         })
         .collect()
+}
+
+/// The 施策 the sheet lists (by name, in the order met): each with the
+/// 施策の大綱 and code of its first row and its directions in the order met
+/// (ids d1, d2…). A 施策 whose 大綱 differs on a later row keeps the first
+/// (W155); one no row gives a 大綱 is an error (E174).
+pub fn from_sheet(programs: &[Program], diags: &mut Diagnostics) -> Vec<Policy> {
+    let text = |p: &Program, k: &str| p.text(k).map(str::to_string);
+    let mut out: Vec<(Policy, String)> = Vec::new();
+    let mut others: Vec<(usize, String, String)> = Vec::new();
+    for p in programs {
+        let Some(name) = text(p, "policy") else {
+            continue;
+        };
+        let cell = p.fields["policy"].cell.clone();
+        let outline = text(p, "policy_outline").unwrap_or_default();
+        let i = match out.iter().position(|(x, _)| x.name == name) {
+            Some(i) => {
+                let first = &mut out[i].0;
+                if first.outline.is_empty() {
+                    first.outline = outline;
+                } else if !outline.is_empty() && outline != first.outline {
+                    let c = p.fields["policy_outline"].cell.clone();
+                    others.push((i, outline, c));
+                }
+                if first.code.is_none() {
+                    first.code = text(p, "policy_code");
+                }
+                i
+            }
+            None => {
+                out.push((
+                    Policy {
+                        slug: String::new(),
+                        name,
+                        outline,
+                        code: text(p, "policy_code"),
+                        directions: Vec::new(),
+                    },
+                    cell,
+                ));
+                out.len() - 1
+            }
+        };
+        if let Some(d) = text(p, "direction") {
+            let dirs = &mut out[i].0.directions;
+            if !dirs.iter().any(|(_, n)| *n == d) {
+                dirs.push((format!("d{}", dirs.len() + 1), d));
+            }
+        }
+    }
+    for (i, outline, cell) in others {
+        let (p, first) = &out[i];
+        diags.push(
+            Diagnostic::warning(
+                "W155",
+                format!(
+                    "施策「{}」の施策の大綱が行によって違います。最初の「{}」を使いました",
+                    p.name, p.outline
+                ),
+                format!(
+                    "the outline of the policy {} differs between rows; the first was kept",
+                    p.name
+                ),
+            )
+            .at(Location::file(Path::new(first)))
+            .help(format!(
+                "ほかの書き方 / other value: 「{outline}」（{cell}）"
+            )),
+        );
+    }
+    let mut used: Vec<String> = Vec::new();
+    for (i, (p, cell)) in out.iter_mut().enumerate() {
+        if p.outline.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "E174",
+                    format!("施策「{}」の施策の大綱がどの行にもありません", p.name),
+                    format!("no row gives the outline of the policy {}", p.name),
+                )
+                .at(Location::file(Path::new(cell)))
+                .help("施策の大綱の列に書くか、対応表の outline を直してください / fill in its outline, or correct `outline` in the mapping"),
+            );
+        }
+        let key = p.code.clone().unwrap_or_default();
+        let mut slug = super::extract::slugify("s-", &key, i);
+        if used.contains(&slug) {
+            slug = format!("s-{:04}", i + 1);
+        }
+        used.push(slug.clone());
+        p.slug = slug;
+    }
+    out.into_iter().map(|(p, _)| p).collect()
+}
+
+/// content/policies/<slug>.toml of a 施策 the sheet lists.
+pub fn policy_toml(p: &Policy, from: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# 施策「{}」：mieru import が {from} から作りました。",
+        p.name
+    );
+    let _ = writeln!(
+        out,
+        "# 施策の目的・目標（指標）・意見は、施策のシートから手で書き足してください。\n"
+    );
+    let _ = writeln!(out, "name = {}", quote(&p.name));
+    let _ = writeln!(out, "outline = {}  # 施策の大綱", quote(&p.outline));
+    if let Some(c) = &p.code {
+        let _ = writeln!(out, "code = {}  # 施策コード", quote(c));
+    }
+    for (id, name) in &p.directions {
+        let _ = writeln!(out, "\n[[directions]]  # 施策の方向");
+        let _ = writeln!(out, "id = {}", quote(id));
+        let _ = writeln!(out, "name = {}", quote(name));
+    }
+    out
 }
 
 /// Turns a 施策 or 施策の方向 given by name into its file name or id; one
