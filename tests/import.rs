@@ -1546,6 +1546,55 @@ fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline()
         .as_ref()
         .unwrap()
         .contains("「行財政の効率化」"));
+    // A direction typed a letter off on one row: written, and warned.
+    let dir = header.iter().position(|h| h == "施策の方向").unwrap();
+    let write_csv = |path: &Path, rows: &[Vec<String>]| {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&header).unwrap();
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        fs::write(path, w.into_inner().unwrap()).unwrap();
+    };
+    // (One program's 広域行政の展開, beside the other's 連携事業の推進.)
+    let mut typo = rows.clone();
+    for r in typo.iter_mut().filter(|r| r[dir] == "広域行政の展開") {
+        r[dir] = "連携事業の推新".into();
+    }
+    let d4 = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d4.path().join("content")).unwrap();
+    let typo_csv = d4.path().join("programs.csv");
+    write_csv(&typo_csv, &typo);
+    let out = run(&Options {
+        dry_run: true,
+        ..opts(d4.path(), mapping.clone(), typo_csv)
+    })
+    .unwrap();
+    assert!(
+        out.diagnostics
+            .iter()
+            .any(|x| x.code == "W156" && x.message_ja.contains("「連携事業の推")),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    // A negative budget is refused at its cell (mieru check would refuse
+    // the file).
+    let budget = header.iter().position(|h| h == "予算額（千円）").unwrap();
+    let state = header.iter().position(|h| h == "予算額_状態").unwrap();
+    let mut negative = rows.clone();
+    let with_value = negative.iter().position(|r| r[state] == "value").unwrap();
+    negative[with_value][budget] = "△50".into();
+    let neg_csv = d4.path().join("negative.csv");
+    write_csv(&neg_csv, &negative);
+    let (diags, _) = run(&opts(d4.path(), mapping.clone(), neg_csv)).unwrap_err();
+    let e = diags.iter().find(|x| x.code == "E163").unwrap();
+    assert!(
+        e.message_ja
+            .contains("0 以上の金額として読めない値です：「△50」"),
+        "{}",
+        e.message_ja
+    );
+    assert!(e.help.as_ref().unwrap().contains("補正予算"));
     for r in &mut rows {
         r[outline] = String::new();
         r[name] = "連携事業".into();
@@ -1565,4 +1614,21 @@ fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline()
         .message_ja
         .contains("施策「連携事業」の施策の大綱がどの行にもありません"));
     assert!(!d3.path().join("content/policies").exists());
+
+    // Back to policies by name, with a second file of the same name (such
+    // as init's sample): which one is meant cannot be told.
+    fs::copy(
+        common::repo_root().join("content/policies/renkei-jigyo.toml"),
+        d.path().join("content/policies/renkei-jigyo.toml"),
+    )
+    .unwrap();
+    let by_name = d.path().join("by-name.toml");
+    fs::write(&by_name, &shipped).unwrap();
+    let (diags, _) = run(&opts(d.path(), by_name, input)).unwrap_err();
+    let e = diags.iter().find(|x| x.code == "E175").unwrap();
+    assert!(
+        e.message_ja.contains("renkei-jigyo.toml、s-0001.toml"),
+        "{}",
+        e.message_ja
+    );
 }

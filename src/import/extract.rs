@@ -232,16 +232,30 @@ fn no_sheet(book: &Book, name: &str) -> Diagnostic {
     .help(format!("あるシート / sheets: {}", names.join("、")))
 }
 
+/// Whether a row is a filler or total row: a cell that is the word alone
+/// (spaces and surrounding brackets aside: 「合　計」, 「（調整用）」), or
+/// matches a `*` pattern. A program named 合計特殊出生率向上事業 is kept.
 fn skipped(row: &[String], skip: &[String]) -> bool {
+    let bare = |s: &str| -> String {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let open = ['（', '(', '【', '［', '[', '〔'];
+        let close = ['）', ')', '】', '］', ']', '〕'];
+        match s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
+            Some(inner) => inner.to_string(),
+            None => s,
+        }
+    };
     row.iter().any(|c| {
-        let c = c.trim();
-        skip.iter()
-            .any(|pat| match (pat.strip_prefix('*'), pat.strip_suffix('*')) {
+        let c = bare(c);
+        skip.iter().any(|pat| {
+            let pat = bare(pat);
+            match (pat.strip_prefix('*'), pat.strip_suffix('*')) {
                 (Some(rest), _) if rest.ends_with('*') => c.contains(rest.trim_end_matches('*')),
                 (Some(rest), _) => c.ends_with(rest),
                 (None, Some(head)) => c.starts_with(head),
-                (None, None) => c == pat || c.contains(pat.as_str()),
-            })
+                (None, None) => c == pat,
+            }
+        })
     })
 }
 
@@ -363,6 +377,7 @@ fn problem(book: &Book, s: &Sheet, r: usize, c: usize, what: &str, text: &str) -
         "日付" => "2024-06-28、2024/6/28、令和6年6月28日 のように書いてください。該当なしは「—」、未記入は空欄です / write a date such as 2024-06-28",
         "該当・非該当" => "該当は ○・●・あり・はい・true、非該当は ×・なし・いいえ・false と書いてください / write ○ (yes) or × (no)",
         "決算見込" => "「決算」（確定）か「決算見込」と書いてください / write 決算 (final) or 決算見込 (estimate)",
+        "0 以上の金額" => "この欄の金額に減額（△・▲・−）は書けません。減額は補正予算（budget.supplementary）や流用の欄に書きます。該当なしは「—」です / this amount cannot be negative; a reduction goes in the supplementary or transfer column",
         "状態" => "value・not_applicable・blank（記入済・該当なし・未記入）のどれかです / one of value, not_applicable, blank",
         "選択肢" => "選択肢の言葉か番号（2、②、「2 改革改善」）で書いてください。該当なしは「—」、未記入は空欄です / write an option's text or number",
         _ => "数字は 1,234 や △100、該当なしは「—」、未記入は空欄にしてください / write numbers like 1,234 or △100, a dash for not applicable, or leave the cell empty",
@@ -405,6 +420,7 @@ fn english(what: &str) -> &'static str {
         "該当・非該当" => "yes or no",
         "状態" => "a state",
         "決算見込" => "決算 or 決算見込",
+        "0 以上の金額" => "an amount of 0 or more",
         _ => "a value",
     }
 }
@@ -502,6 +518,12 @@ fn read_field(
                 Some(Norm::Value(())) => convert_value(mapping, f, raw),
                 None => convert(mapping, f, raw),
             };
+            let got = got.and_then(|g| match g {
+                Got::Money(v) if v < 0 && !super::mapping::may_be_negative(&f.key) => {
+                    Err(("0 以上の金額", n::clean(raw)))
+                }
+                g => Ok(g),
+            });
             let got = got.unwrap_or_else(|(what, text)| {
                 diags.push(field_problem(book, s, (r, c), f, what, &text));
                 Got::Problem(text)
@@ -871,5 +893,11 @@ mod tests {
         assert!(skipped(&["（調整用）".to_string()], &["調整用".into()]));
         assert!(skipped(&["小計A".to_string()], &["小計*".into()]));
         assert!(!skipped(&["事業".to_string()], &["合計".into()]));
+        assert!(skipped(&["合　計".to_string()], &["合計".into()]));
+        // A word inside a program's name does not skip its row.
+        assert!(!skipped(
+            &["合計特殊出生率向上事業".to_string()],
+            &["合計".into()]
+        ));
     }
 }

@@ -154,6 +154,19 @@ pub fn kind_of(key: &str, year: bool) -> Option<Kind> {
         .map(|(_, kind, _)| *kind)
 }
 
+/// Whether an amount of `key` may be negative (a 補正 or 流用 may; a
+/// budget, settlement, funding source or staff cost may not, as
+/// `mieru check` holds them).
+pub fn may_be_negative(key: &str) -> bool {
+    let fixed = key.ends_with(".amount")
+        || key.ends_with(".special_funding")
+        || key == "staff.cost"
+        || ["national", "prefectural", "bonds", "other", "general"]
+            .iter()
+            .any(|f| key.ends_with(&format!(".funding.{f}")));
+    !fixed
+}
+
 /// The Japanese label of a field (the key itself for the form's own fields
 /// and plan levels, which [`FieldMap::label`] names).
 pub fn label_of(key: &str) -> &str {

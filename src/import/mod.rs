@@ -155,6 +155,8 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
                 "対応表で計画の項目の名前の列（name）を指定したので、取り込みが plan.toml を作ります。mieru init のひな形の plan.toml なら消してください。手で書いた plan.toml を使うなら、対応表の place.<階層> から name を外してください / the mapping names the nodes, so the import writes plan.toml: delete init's sample, or drop `name` from place.<level> to keep yours"
             } else if code == "E167" {
                 "手で書いたファイル（mieru init のひな形の事業など）です。取り込みで作るなら消してください。残すなら、シートのその事業の行を消すか、別のフォルダへ取り込んでください / a hand-written file (such as init's sample program): delete it to import over it, or leave the program out of the sheet"
+            } else if p == "plan.toml" || p.starts_with("policies/") {
+                "取り込みで作ったあと手で書き足したファイルです。これからは手で直すなら、対応表の place.<階層> から name を（施策なら policy を policy = \"施策\" に）戻してください。次からはこのファイルを読んで探します / edited since the import wrote it: to keep editing it by hand, drop `name` (or `outline`) from the mapping"
             } else {
                 "直した内容を表計算のファイルに移してからファイルを消すか、別のフォルダへ取り込んでください / move the edits into the workbook and delete the file, or import into another folder"
             };
@@ -180,24 +182,39 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| !ours.contains(&n.as_str()))
             .collect();
+        // 施策 the import writes from the sheet: the site's others stay too.
+        if mapping.names_policies() {
+            others.extend(
+                std::fs::read_dir(content.join("policies"))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .filter_map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        let rel = format!("policies/{name}");
+                        (name.ends_with(".toml") && !plan.iter().any(|f| f.path == rel))
+                            .then_some(rel)
+                    }),
+            );
+        }
         others.sort();
         if !others.is_empty() {
             diags.push(
                 Diagnostic::warning(
                     "W154",
                     format!(
-                        "取り込まない事業がサイトに {} 件あります：{}",
+                        "取り込みにない事業・施策がサイトに {} 件あり、そのまま残ります：{}",
                         others.len(),
                         others.join("、")
                     ),
                     format!(
-                        "{} program(s) already in the site are not in the import and stay: {}",
+                        "{} program(s) or policies already in the site are not in the import and stay: {}",
                         others.len(),
                         others.join(", ")
                     ),
                 )
                 .at(Location::file(Path::new("content/programs")))
-                .help("mieru init のひな形の事業なら、content/programs/ のそのフォルダを消してください。手で書いた事業なら、そのままでかまいません / delete init's sample program's folder; hand-written programs may stay"),
+                .help("mieru init のひな形なら、content/programs/ のそのフォルダ（施策なら content/policies/ のそのファイル）を消してください。手で書いたものなら、そのままでかまいません / delete init's sample; hand-written ones may stay"),
             );
         }
     }

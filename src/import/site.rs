@@ -130,6 +130,24 @@ pub fn from_sheet(programs: &[Program], diags: &mut Diagnostics) -> Vec<Policy> 
             )),
         );
     }
+    // Two directions of one 施策 a letter or two apart: most likely a typo
+    // on one row (which would make a direction of its own).
+    for (p, cell) in &out {
+        for (k, (_, a)) in p.directions.iter().enumerate() {
+            let earlier = p.directions[..k].iter().map(|(_, n)| n.as_str());
+            if let Some(b) = suggest(a, earlier).filter(|b| b != a) {
+                diags.push(
+                    Diagnostic::warning(
+                        "W156",
+                        format!("施策「{}」の施策の方向「{a}」と「{b}」は、同じものではありませんか", p.name),
+                        format!("the directions {a} and {b} of the policy {} look alike", p.name),
+                    )
+                    .at(Location::file(Path::new(cell)))
+                    .help("別々の施策の方向として書きます。打ち間違いなら、シートの方を直してください / written as two directions; correct the sheet if one is a typo"),
+                );
+            }
+        }
+    }
     let mut used: Vec<String> = Vec::new();
     for (i, (p, cell)) in out.iter_mut().enumerate() {
         if p.outline.is_empty() {
@@ -190,11 +208,27 @@ pub fn resolve(policies: &[Policy], programs: &mut [Program], diags: &mut Diagno
         let policy = match p.fields.get_mut("policy") {
             Some(f) => match &f.got {
                 Got::Text(t) => {
+                    let named: Vec<&Policy> = policies.iter().filter(|x| &x.name == t).collect();
                     match policies
                         .iter()
                         .find(|x| &x.slug == t)
-                        .or_else(|| policies.iter().find(|x| &x.name == t))
+                        .or(named.first().copied())
                     {
+                        // One name, two files: which is meant cannot be told.
+                        Some(_) if named.len() > 1 && !policies.iter().any(|x| &x.slug == t) => {
+                            let files: Vec<String> =
+                                named.iter().map(|x| format!("{}.toml", x.slug)).collect();
+                            diags.push(
+                                Diagnostic::error(
+                                    "E175",
+                                    format!("施策「{t}」が content/policies/ に {} つあります：{}", named.len(), files.join("、")),
+                                    format!("{} policies are named {t}: {}", named.len(), files.join(", ")),
+                                )
+                                .at(Location::file(Path::new(&f.cell)))
+                                .help("要らない方のファイル（mieru init のひな形など）を消すか、セルにファイル名を書いてください / delete the one not wanted (such as init's sample), or write the file name in the cell"),
+                            );
+                            None
+                        }
                         Some(found) => {
                             f.got = Got::Text(found.slug.clone());
                             Some(found)
@@ -223,7 +257,19 @@ pub fn resolve(policies: &[Policy], programs: &mut [Program], diags: &mut Diagno
                 Some((id, _)) => f.got = Got::Text(id.clone()),
                 None => {
                     let names = policy.directions.iter().map(|(_, n)| n.as_str());
-                    diags.push(unknown("施策の方向", t, &f.cell, suggest(t, names)));
+                    let mut d = unknown("施策の方向", t, &f.cell, suggest(t, names));
+                    if suggest(t, policy.directions.iter().map(|(_, n)| n.as_str())).is_none() {
+                        let list: Vec<&str> =
+                            policy.directions.iter().map(|(_, n)| n.as_str()).collect();
+                        d = d.help(format!(
+                            "施策「{}」（policies/{}.toml）の施策の方向：{} / its directions: {}",
+                            policy.name,
+                            policy.slug,
+                            list.join("、"),
+                            list.join(", ")
+                        ));
+                    }
+                    diags.push(d);
                 }
             }
         }
