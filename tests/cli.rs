@@ -191,3 +191,20 @@ fn init_new_and_eject_from_the_command_line() {
         "{err}"
     );
 }
+
+/// The commands the new site's README tells staff to run work as written.
+#[test]
+fn the_commands_in_a_new_sites_readme_run() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, err) = mieru(&["init"], d.path());
+    assert_eq!(code, 0, "{err}");
+    let readme = std::fs::read_to_string(d.path().join("README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().filter(|l| l.starts_with("mieru ")).collect();
+    assert!(lines.len() >= 3, "{readme}");
+    for line in lines {
+        let command = line.split('#').next().unwrap().trim();
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let (code, out, err) = mieru(&args, d.path());
+        assert_eq!(code, 0, "{command}\n{out}\n{err}");
+    }
+}

@@ -310,7 +310,7 @@ pub(super) fn readme(city: &str, form: Option<&str>) -> String {
              ```sh\n\
              mieru check                 # 誤りがないか調べる（ファイル名:行:列 で表示）\n\
              mieru build                 # output/ にサイトを作る\n\
-             mieru new program <名前> --policy anshin --direction bosai   # 事業を追加\n\
+             mieru new program kouen-seibi --name 公園整備事業 --department 都市計画課 --policy anshin --direction bosai   # 事業を追加\n\
              mieru new year              # 次の評価年度を始める\n\
              ```\n\
              \n\
