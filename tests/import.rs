@@ -1632,3 +1632,167 @@ fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline()
         e.message_ja
     );
 }
+
+#[test]
+fn a_plan_whose_codes_recur_on_two_levels_and_whose_names_recur_is_read_as_the_site_reads_it() {
+    // 施策 1 lies under 政策 2 (not 政策 1: the parent is looked for at the
+    // nearest level up); a 基本事業 その他 under each 施策.
+    let d = jimu_site();
+    fs::remove_dir_all(d.path().join("content/policies")).unwrap();
+    fs::write(
+        d.path().join("content/plan.toml"),
+        r#"
+[[nodes]]
+level = "seisaku"
+code = "1"
+name = "政策一"
+[[nodes]]
+level = "seisaku"
+code = "2"
+name = "政策二"
+[[nodes]]
+level = "shisaku"
+code = "1"
+parent = "2"
+name = "施策甲"
+[[nodes]]
+level = "shisaku"
+code = "3"
+parent = "1"
+name = "施策乙"
+[[nodes]]
+level = "kihon"
+code = "11"
+parent = "1"
+name = "その他"
+[[nodes]]
+level = "kihon"
+code = "31"
+parent = "3"
+name = "その他"
+"#,
+    )
+    .unwrap();
+    let mut mapping = JIMU_MAPPING.to_string();
+    for (level, header) in [
+        ("seisaku", "政策"),
+        ("shisaku", "施策"),
+        ("kihon", "基本事業"),
+        ("naiyo", "施策内容"),
+    ] {
+        mapping = mapping.replace(
+            &format!("\"place.{level}\" = {{ column = \"{header}コード\", name = \"{header}\" }}"),
+            &format!("\"place.{level}\" = \"{header}コード\""),
+        );
+    }
+    let path = d.path().join("mapping.toml");
+    fs::write(&path, &mapping).unwrap();
+    let mut rows = jimu_rows();
+    // Only the 基本事業: the levels above follow from it.
+    (rows[0].0[15], rows[0].0[17], rows[0].0[19], rows[0].0[21]) = ("", "", "11", "");
+    // A recurring name, told apart by the 施策 the row gives.
+    (rows[1].0[15], rows[1].0[17], rows[1].0[19], rows[1].0[21]) = ("1", "3", "その他", "");
+    // A 施策 code under the 政策 of the other code.
+    (rows[2].0[15], rows[2].0[17], rows[2].0[19], rows[2].0[21]) = ("2", "1", "11", "—");
+    let book = d.path().join("事務事業.xlsx");
+    jimu_workbook(&book, &rows);
+    let out = run(&opts(d.path(), path, book))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    let place = |slug: &str| {
+        let p = fs::read_to_string(
+            d.path()
+                .join(format!("content/programs/{slug}/program.toml")),
+        )
+        .unwrap();
+        p.lines()
+            .find(|l| l.starts_with("place = "))
+            .unwrap()
+            .split("  #")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        place("p-0086"),
+        "place = { seisaku = \"2\", shisaku = \"1\", kihon = \"11\", naiyo = \"―\" }"
+    );
+    assert_eq!(
+        place("p-0120"),
+        "place = { seisaku = \"1\", shisaku = \"3\", kihon = \"31\", naiyo = \"―\" }"
+    );
+    assert_eq!(
+        place("p-0201"),
+        "place = { seisaku = \"2\", shisaku = \"1\", kihon = \"11\", naiyo = \"―\" }"
+    );
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    if let Err(diags) = mieru::check(d.path()) {
+        panic!("{}", diags.render(Default::default()));
+    }
+}
+
+#[test]
+fn names_with_line_breaks_and_colliding_policy_codes_still_make_valid_distinct_files() {
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d.path().join("content")).unwrap();
+    fs::copy(
+        common::repo_root().join("content/site.toml"),
+        d.path().join("content/site.toml"),
+    )
+    .unwrap();
+    let csv = d.path().join("一覧.csv");
+    fs::write(
+        &csv,
+        "事業名,担当課,大綱,施策コード,施策,方向\n\
+         \"子育て\n応援事業\",子育て支援課,大綱A,0002,\"子育て\n支援\",方向一\n\
+         防災事業,危機管理課,大綱A,,防災,方向二\n",
+    )
+    .unwrap();
+    let mapping = d.path().join("mapping.toml");
+    fs::write(
+        &mapping,
+        "layout = \"table\"\n[columns]\nname = \"事業名\"\ndepartment = \"担当課\"\n\
+         policy = { column = \"施策\", outline = \"大綱\", code = \"施策コード\" }\ndirection = \"方向\"\n",
+    )
+    .unwrap();
+    let out = run(&opts(d.path(), mapping, csv))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    let mut policies: Vec<&str> = out
+        .plan
+        .iter()
+        .filter_map(|p| p.path.strip_prefix("policies/"))
+        .collect();
+    policies.sort();
+    // The second 施策 has no code: its number would be the first's code.
+    assert_eq!(policies, ["s-0002-2.toml", "s-0002.toml"]);
+    for f in &out.plan {
+        let text = fs::read_to_string(d.path().join("content").join(&f.path)).unwrap();
+        if let Err(e) = text.parse::<toml::Table>() {
+            panic!("{}: {e}\n{text}", f.path);
+        }
+    }
+    if let Err(diags) = mieru::check(d.path()) {
+        panic!("{}", diags.render(Default::default()));
+    }
+}
+
+#[test]
+fn the_csv_mapping_of_a_form_with_a_table_field_leaves_the_table_out() {
+    let text = format!(
+        "{}\n[[program.sections]]\nkey = \"kankei\"\nheading = \"関係課\"\n\n[[program.sections.fields]]\nkey = \"related\"\nlabel = \"関係課\"\nkind = \"table\"\ncolumns = [{{ key = \"name\", label = \"課名\", kind = \"text\" }}]\n",
+        mieru::form::bundled("jimu-jigyo").unwrap().text
+    );
+    let file = mieru::load::SourceFile::new(PathBuf::from("content/form.toml"), text);
+    let mut diags = mieru::diag::Diagnostics::new();
+    let form = mieru::form::read_declared(std::sync::Arc::new(file), &mut diags)
+        .unwrap_or_else(|| panic!("{}", diags.render(Default::default())));
+    let made = mieru::import::own_csv::mapping(&form);
+    assert!(!made.contains("extra.related"), "{made}");
+    assert!(made.contains("\"extra.bu\" = "), "{made}");
+    if let Err(d) = mieru::import::mapping::parse(Path::new("mieru-csv"), &made, &form) {
+        panic!("{}", d.render(Default::default()));
+    }
+}

@@ -129,7 +129,7 @@ fn choice(text: &str, options: &[String], multiple: bool, other: Option<usize>) 
     let parts: Vec<String> = if multiple {
         n::lines(text)
             .iter()
-            .flat_map(|l| l.split(['、', ',', '，']).map(n::clean))
+            .flat_map(|l| outside_brackets(l))
             .filter(|s| !s.is_empty())
             .collect()
     } else {
@@ -162,6 +162,28 @@ fn choice(text: &str, options: &[String], multiple: bool, other: Option<usize>) 
         other: other_text,
         multiple,
     })
+}
+
+/// `line` split at 、 and commas outside brackets: 「一部委託、その他（指定管理、清掃）」
+/// is two options, the second with its text.
+fn outside_brackets(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut part = String::new();
+    let mut depth = 0usize;
+    for c in line.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && matches!(c, '、' | ',' | '，') {
+            out.push(n::clean(&std::mem::take(&mut part)));
+        } else {
+            part.push(c);
+        }
+    }
+    out.push(n::clean(&part));
+    out
 }
 
 #[cfg(test)]
@@ -232,6 +254,21 @@ mod tests {
             multiple: true,
             other: None,
         });
+        let many_other = field(Kind::Choice {
+            options: ["全部直営", "一部委託", "その他"]
+                .map(String::from)
+                .to_vec(),
+            multiple: true,
+            other: Some(2),
+        });
+        assert_eq!(
+            convert(&many_other, "一部委託、その他（指定管理、清掃）"),
+            Ok(Got::Choice {
+                selected: vec!["一部委託".into(), "その他".into()],
+                other: Some("指定管理、清掃".into()),
+                multiple: true
+            })
+        );
         assert_eq!(
             convert(&many, "全部直営、一部委託"),
             Ok(Got::Choice {

@@ -107,7 +107,9 @@ strip_apostrophe = true            # 「'=…」の ' を外す（数式よけ�
             }
         }
     }
-    for f in program.own_fields() {
+    // Table fields (kind = "table") are not importable yet.
+    let importable = |f: &&crate::form::Field| !matches!(f.kind, crate::form::Kind::Table { .. });
+    for f in program.own_fields().filter(importable) {
         stated(&mut out, &format!("extra.{}", f.key), &f.label);
     }
     out.push_str(
@@ -202,7 +204,7 @@ year = \"年度\"
             );
         }
     }
-    for f in form.sheet(SheetKind::Year).own_fields() {
+    for f in form.sheet(SheetKind::Year).own_fields().filter(importable) {
         stated(&mut out, &format!("extra.{}", f.key), &f.label);
     }
     out

@@ -6,7 +6,7 @@
 //! sheet itself.
 
 use super::extract::{Got, Placed, Program};
-use super::write::quote;
+use super::write::{one_line, quote};
 use crate::diag::{suggest, Diagnostic, Diagnostics, Location};
 use crate::form::Form;
 use std::collections::BTreeMap;
@@ -233,10 +233,12 @@ fn ancestor_at(nodes: &[Node], mut i: usize, level: usize) -> Option<usize> {
         if n.level < level {
             return None;
         }
+        // The parent is the node of that code at the nearest level up, as
+        // the site's model reads plan.toml (a code may recur on two levels).
         let parent = n.parent.as_ref()?;
-        i = nodes
-            .iter()
-            .position(|m| m.level < n.level && &m.code == parent)?;
+        i = (0..n.level)
+            .rev()
+            .find_map(|l| nodes.iter().position(|m| m.level == l && &m.code == parent))?;
     }
     None
 }
@@ -266,10 +268,29 @@ pub fn resolve(form: &Form, nodes: &[Node], programs: &mut [Program], diags: &mu
             let hit = at_level()
                 .find(|(_, n)| n.code == *t)
                 .or_else(|| {
-                    let mut named = at_level().filter(|(_, n)| n.name == *t);
-                    match (named.next(), named.next()) {
-                        (Some(one), None) => Some(one),
-                        _ => None,
+                    // By name: the one of that name, or, when the name recurs
+                    // (an その他 under each 施策), the one under what the row
+                    // gives above.
+                    let named: Vec<(usize, &Node)> =
+                        at_level().filter(|(_, n)| n.name == *t).collect();
+                    let above = found.last().copied();
+                    match named.as_slice() {
+                        [one] => Some(*one),
+                        [] => None,
+                        many => {
+                            let under: Vec<&(usize, &Node)> = many
+                                .iter()
+                                .filter(|(j, _)| {
+                                    above.is_some_and(|(al, ai)| {
+                                        ancestor_at(nodes, *j, al) == Some(ai)
+                                    })
+                                })
+                                .collect();
+                            match under.as_slice() {
+                                [one] => Some(**one),
+                                _ => None,
+                            }
+                        }
                     }
                 })
                 .or_else(|| {
@@ -470,8 +491,8 @@ pub fn plan_toml(form: &Form, nodes: &[Node], from: &str) -> String {
     });
     let names: Vec<&str> = form.levels.iter().map(|l| l.name.as_str()).collect();
     let mut out = String::new();
-    let _ = writeln!(out, "# 計画の体系：{}。", names.join(" → "));
-    let _ = writeln!(out, "# mieru import が {from} から作りました。");
+    let _ = writeln!(out, "# 計画の体系：{}。", one_line(&names.join(" → ")));
+    let _ = writeln!(out, "# mieru import が {} から作りました。", one_line(from));
     for n in sorted {
         let _ = writeln!(out, "\n[[nodes]]");
         let _ = writeln!(out, "level = {}", quote(&form.levels[n.level].key));

@@ -162,9 +162,13 @@ pub fn from_sheet(programs: &[Program], diags: &mut Diagnostics) -> Vec<Policy> 
             );
         }
         let key = p.code.clone().unwrap_or_default();
-        let mut slug = super::extract::slugify("s-", &key, i);
-        if used.contains(&slug) {
-            slug = format!("s-{:04}", i + 1);
+        let base = super::extract::slugify("s-", &key, i);
+        // File names stay distinct: a code's may equal another's number.
+        let mut slug = base.clone();
+        let mut n = 1;
+        while used.contains(&slug) {
+            n += 1;
+            slug = format!("{base}-{n}");
         }
         used.push(slug.clone());
         p.slug = slug;
@@ -177,8 +181,9 @@ pub fn policy_toml(p: &Policy, from: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# 施策「{}」：mieru import が {from} から作りました。",
-        p.name
+        "# 施策「{}」：mieru import が {} から作りました。",
+        super::write::one_line(&p.name),
+        super::write::one_line(from)
     );
     let _ = writeln!(
         out,

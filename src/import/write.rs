@@ -22,6 +22,14 @@ pub struct Planned {
     pub text: String,
 }
 
+/// Text for a `#` comment: line breaks and other control characters
+/// become spaces, so the comment stays one line.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// A TOML string (basic, escaped); multi-line text as `"""…"""`.
 pub fn quote(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
@@ -84,7 +92,7 @@ fn line(out: &mut String, key: &str, p: &Placed, label: &str) {
     if let Some(o) = original(&p.got) {
         let _ = write!(comment, "　元の記載：{o}");
     }
-    let _ = writeln!(out, "{key} = {v}  # {comment}");
+    let _ = writeln!(out, "{key} = {v}  # {}", one_line(&comment));
 }
 
 fn code(s: &str) -> String {
@@ -134,13 +142,17 @@ fn same_sheet(cells: &[&str]) -> String {
 
 /// program.toml of `p`.
 pub fn program_toml(m: &Mapping, form: &Form, p: &Program) -> String {
-    let name = p.text("name").unwrap_or("");
+    let name = one_line(p.text("name").unwrap_or(""));
     let mut out = String::new();
     let _ = writeln!(
         out,
         "# 事業「{name}」：年度によって変わらない事業の説明と成果指標。"
     );
-    let _ = writeln!(out, "# mieru import が {} から作りました。", p.place);
+    let _ = writeln!(
+        out,
+        "# mieru import が {} から作りました。",
+        one_line(&p.place)
+    );
     let _ = writeln!(out);
     for key in [
         "name",
@@ -215,7 +227,7 @@ pub fn year_toml(
     year: i32,
     fields: &BTreeMap<String, Placed>,
 ) -> String {
-    let name = p.text("name").unwrap_or("");
+    let name = one_line(p.text("name").unwrap_or(""));
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -243,8 +255,13 @@ pub fn year_toml(
             .iter()
             .filter_map(|(k, f)| {
                 let rest = k.strip_prefix(table)?.strip_prefix('.')?;
-                // 決算 (not an estimate) is what a settlement is unless said.
-                let said = value(&f.got).is_some() && f.got != Got::Flag(false);
+                // 決算 (not an estimate) is what a settlement is unless said;
+                // only 決算見込 is written (a dash or 決算 is left out).
+                let said = if rest == "estimate" {
+                    f.got == Got::Flag(true)
+                } else {
+                    value(&f.got).is_some()
+                };
                 (!rest.contains('.') && said).then_some((rest, f))
             })
             .collect();
@@ -281,7 +298,7 @@ fn evaluation(out: &mut String, m: &Mapping, form: &Form, fields: &BTreeMap<Stri
         if given(&base).is_none() && given(&reason).is_none() {
             continue;
         }
-        let _ = writeln!(out, "\n[[{table}]]  # {}", m.label(&base));
+        let _ = writeln!(out, "\n[[{table}]]  # {}", one_line(m.label(&base)));
         let _ = writeln!(out, "{id} = {}", quote(key));
         if let Some(f) = fields.get(&base) {
             line(out, answer, f, m.label(&base));
@@ -472,6 +489,40 @@ pub fn write(content: &Path, plan: &[Planned]) -> Result<usize, WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_estimate_is_said_of_a_settlement() {
+        let m = crate::import::mapping::parse(
+            Path::new("m.toml"),
+            "layout = \"table\"\n[columns]\nname = \"A\"\n[year_rows]\nyear = \"B\"\n[year_rows.fields]\n\"settlement.amount\" = \"C\"\n\"settlement.estimate\" = \"D\"\n",
+            &Form::default_form(),
+        )
+        .unwrap();
+        let p = Program::default();
+        let at = |got| Placed {
+            got,
+            cell: "x!y!D2".into(),
+        };
+        for (got, written) in [
+            (Got::NotApplicable, false),
+            (Got::Blank, false),
+            (Got::Flag(false), false),
+            (Got::Flag(true), true),
+        ] {
+            let fields = BTreeMap::from([
+                ("settlement.amount".to_string(), at(Got::Money(5))),
+                ("settlement.estimate".to_string(), at(got.clone())),
+            ]);
+            let text = year_toml(&m, &Form::default_form(), &p, 2024, &fields);
+            assert_eq!(text.contains("estimate = true"), written, "{got:?}\n{text}");
+            assert_eq!(text.contains("estimate"), written, "{got:?}\n{text}");
+        }
+    }
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        assert_eq!(one_line("子育て\n支援\r\t"), "子育て 支援  ");
+    }
 
     #[test]
     fn hash_is_stable() {
