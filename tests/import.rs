@@ -515,6 +515,11 @@ fn the_example_sites_csv_imports_back_byte_for_byte() {
             "data/programs.json",
             "programs/teiju-jiritsuken/data.csv",
             "programs/tokyo-nodai-renkei/data.json",
+            // Its years before it began: no breakdown, no staff, as before.
+            "programs/tokyo-nodai-renkei/2019/index.html",
+            "programs/tokyo-nodai-renkei/index.html",
+            "programs/teiju-jiritsuken/index.html",
+            "programs/teiju-jiritsuken/2020/index.html",
         ],
     );
     // One program's own data.csv has the same columns.

@@ -27,6 +27,7 @@ pub const PROGRAM_FIELDS: &[(&str, Kind, &str)] = &[
     ("indicator.name", Kind::Text, "成果指標"),
     ("indicator.unit", Kind::Text, "単位"),
     ("indicator.kind", Kind::Text, "指標の種類"),
+    ("indicator.notes", Kind::Text, "成果指標の注記"),
 ];
 
 /// The fields of one fiscal year.

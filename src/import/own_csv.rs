@@ -99,8 +99,12 @@ strip_apostrophe = true            # 「'=…」の ' を外す（数式よけ�
     }
     stated(&mut out, "indicator.name", "成果指標");
     stated(&mut out, "indicator.unit", "成果指標の単位");
+    plain(&mut out, "indicator.notes", "成果指標の注記");
     let program = form.sheet(SheetKind::Program);
-    if !form.is_default {
+    if form.is_default {
+        stated(&mut out, "purpose", "事業の目的");
+        stated(&mut out, "related_departments", "関連部署");
+    } else {
         for k in ["purpose", "related_departments"] {
             if let Some(f) = program.field(k).filter(|f| f.is_core()) {
                 stated(&mut out, k, &f.label);

@@ -185,16 +185,25 @@ pub fn program_toml(m: &Mapping, form: &Form, p: &Program) -> String {
     {
         budget(&mut out, b, cell);
     }
-    let ind: Vec<(&str, &Placed)> = ["name", "unit", "kind"]
+    let ind: Vec<(&str, Placed)> = ["name", "notes", "unit", "kind"]
         .iter()
         .filter_map(|k| {
             let f = p.fields.get(&format!("indicator.{k}"))?;
-            value(&f.got).map(|_| (*k, f))
+            value(&f.got)?;
+            // Notes (※…) are a list, one a line of the cell.
+            let f = match (&f.got, *k) {
+                (Got::Text(t), "notes") => Placed {
+                    got: Got::Lines(super::normalise::lines(t)),
+                    cell: f.cell.clone(),
+                },
+                _ => f.clone(),
+            };
+            Some((*k, f))
         })
         .collect();
     if !ind.is_empty() {
         let _ = writeln!(out, "\n[[indicators]]  # 成果指標");
-        for (k, f) in ind {
+        for (k, f) in &ind {
             line(&mut out, k, f, m.label(&format!("indicator.{k}")));
         }
     }
@@ -265,7 +274,11 @@ pub fn year_toml(
                 (!rest.contains('.') && said).then_some((rest, f))
             })
             .collect();
-        if rows.is_empty() {
+        // A year the program does not run in has no breakdown or staff at
+        // all: a sheet (or mieru's own CSV) writes each of them "—".
+        let nothing = rows.iter().all(|(_, f)| f.got == Got::NotApplicable);
+        let optional = matches!(table, "budget.funding" | "settlement.funding" | "staff");
+        if rows.is_empty() || (optional && nothing && !runs_in(p, year)) {
             continue;
         }
         let _ = writeln!(out, "\n[{table}]  # {label}");
@@ -275,6 +288,16 @@ pub fn year_toml(
     }
     evaluation(&mut out, m, form, fields);
     out
+}
+
+/// Whether `year` lies between the program's 開始年度 and 終了年度 (either
+/// may be unknown).
+fn runs_in(p: &Program, year: i32) -> bool {
+    let bound = |k: &str| match p.fields.get(k).map(|f| &f.got) {
+        Some(Got::Year(y)) => Some(y.year),
+        _ => None,
+    };
+    bound("start_year").is_none_or(|s| s <= year) && bound("end_year").is_none_or(|e| year <= e)
 }
 
 /// `[[evaluations]]` by stage and `[[criteria]]` by criterion, in the

@@ -290,6 +290,12 @@ fn program_columns(m: &Model) -> Vec<Column> {
             "成果目標・成果実績の単位",
         ),
         col(
+            "indicator_notes",
+            "成果指標の注記",
+            Kind::Text,
+            "成果指標に付いた注記（※…。複数のときは改行区切り。ない場合は null／空欄）",
+        ),
+        col(
             "target",
             "成果目標",
             Kind::Measure,
@@ -345,7 +351,23 @@ fn program_columns(m: &Model) -> Vec<Column> {
             "人件費。シートにない年度は blank",
         ),
     ]);
-    if !m.form.is_default {
+    if m.form.is_default {
+        // A declared form gives these its own labels where it places them.
+        c.extend([
+            col(
+                "purpose",
+                "事業の目的",
+                Kind::SheetText,
+                "事業の目的（年度によって変わらない説明）",
+            ),
+            col(
+                "related_departments",
+                "関連部署",
+                Kind::SheetText,
+                "関連部署（「、」区切り）",
+            ),
+        ]);
+    } else {
         c.extend(crate::render::form_data::program_columns(m));
     }
     c
@@ -410,6 +432,10 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
             r.extend([
                 Cell::SheetText(main.map(|i| i.name.clone()).unwrap_or_default()),
                 Cell::SheetText(main.map(|i| i.unit.clone()).unwrap_or_default()),
+                Cell::Text(
+                    main.filter(|i| !i.notes.is_empty())
+                        .map(|i| i.notes.join("\n")),
+                ),
                 Cell::Measure(y.target.clone()),
                 Cell::Measure(y.result.clone()),
                 Cell::SheetText(y.activities.clone()),
@@ -427,7 +453,14 @@ fn program_rows(m: &Model, p: &Program) -> Vec<Vec<Cell>> {
                 ),
                 Cell::Money(y.staff.as_ref().map_or(absent.clone(), |s| s.cost.clone())),
             ]);
-            if !m.form.is_default {
+            if m.form.is_default {
+                r.push(Cell::SheetText(p.purpose.clone()));
+                r.push(Cell::SheetText(if p.related_departments.is_empty() {
+                    SheetValue::Blank
+                } else {
+                    SheetValue::Value(p.related_departments.join("、"))
+                }));
+            } else {
                 r.extend(crate::render::form_data::program_cells(m, p, y));
             }
             r
