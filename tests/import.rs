@@ -172,6 +172,34 @@ fn table_workbook(path: &Path) {
     wb.save(path).unwrap();
 }
 
+/// `mieru check` passes on the site at `root`.
+fn checks_clean(root: &Path) {
+    if let Err(diags) = mieru::check(root) {
+        panic!("{}", diags.render(Default::default()));
+    }
+}
+
+/// The text of the built page `rel` holds every one of `wants`.
+fn page_has(site: &Path, rel: &str, wants: &[&str]) {
+    let page = common::text_of(&common::read(site, rel));
+    for want in wants {
+        assert!(page.contains(want), "{want} in {rel}:\n{page}");
+    }
+}
+
+/// The text of the file at `path`, which holds every one of `wants`.
+fn has_all(path: impl AsRef<Path>, wants: &[&str]) -> String {
+    let text = fs::read_to_string(path.as_ref()).unwrap();
+    for want in wants {
+        assert!(
+            text.contains(want),
+            "{want} in {}:\n{text}",
+            path.as_ref().display()
+        );
+    }
+    text
+}
+
 fn opts(root: &Path, mapping: PathBuf, input: PathBuf) -> Options {
     Options {
         mapping,
@@ -220,19 +248,19 @@ fn table_import_builds_and_shows_values() {
     assert!(p.contains("start_year = 1970"), "{p}");
     assert!(p.contains("元の記載：昭和45年4月"), "{p}");
     assert_eq!(p.matches("[[budget_lines]]").count(), 2, "{p}");
-    let y = fs::read_to_string(d.path().join("content/programs/p-0201006/2020.toml")).unwrap();
-    for want in [
-        "amount = 1200",
-        "amount = 1000",
-        "headcount = 0.5",
-        "target = 29",
-        "元の記載：29（4）",
-        "result = \"—\"",
-        "activities = \"説明会を開いた\"",
-        "rating = \"B\"",
-    ] {
-        assert!(y.contains(want), "{want} in\n{y}");
-    }
+    let y = has_all(
+        d.path().join("content/programs/p-0201006/2020.toml"),
+        &[
+            "amount = 1200",
+            "amount = 1000",
+            "headcount = 0.5",
+            "target = 29",
+            "元の記載：29（4）",
+            "result = \"—\"",
+            "activities = \"説明会を開いた\"",
+            "rating = \"B\"",
+        ],
+    );
     // ●/○: ● selects, ○ is an unselected option.
     assert!(y.contains("decision = \"拡充\""), "{y}");
     let y21 = fs::read_to_string(d.path().join("content/programs/p-0201006/2021.toml")).unwrap();
@@ -902,8 +930,7 @@ fn a_workbook_imports_into_the_jimu_jigyo_form_with_its_plan_and_own_fields() {
         out.diagnostics.render(Default::default())
     );
     let content = d.path().join("content");
-    let p = fs::read_to_string(content.join("programs/p-0086/program.toml")).unwrap();
-    for want in [
+    has_all(content.join("programs/p-0086/program.toml"), &[
         "place = { seisaku = \"1\", shisaku = \"1-01\", kihon = \"1-01-01\", naiyo = \"1-01-01-1\" }",
         "status = \"継続\"",
         "category = \"①施設の管理・運営\"",
@@ -915,20 +942,18 @@ fn a_workbook_imports_into_the_jimu_jigyo_form_with_its_plan_and_own_fields() {
         "sogo_senryaku = true",
         "laws = [\"児童福祉法第24条\", \"架空市立保育所条例\"]",
         "bu = \"こども未来部\"  # 部（事務事業.xlsx!事務事業!C2）",
-    ] {
-        assert!(p.contains(want), "{want} in\n{p}");
-    }
-    let p = fs::read_to_string(content.join("programs/p-0120/program.toml")).unwrap();
-    for want in [
-        // The level the row leaves empty is not linked in the plan.
-        "place = { seisaku = \"1\", shisaku = \"1-02\", kihon = \"―\", naiyo = \"1-02-0-1\" }",
-        "method = { selected = \"その他\", other = \"指定管理\" }",
-        "status = \"新規\"",
-        "sogo_senryaku = false",
-        "period_start = \"H26\"",
-    ] {
-        assert!(p.contains(want), "{want} in\n{p}");
-    }
+    ]);
+    has_all(
+        content.join("programs/p-0120/program.toml"),
+        &[
+            // The level the row leaves empty is not linked in the plan.
+            "place = { seisaku = \"1\", shisaku = \"1-02\", kihon = \"―\", naiyo = \"1-02-0-1\" }",
+            "method = { selected = \"その他\", other = \"指定管理\" }",
+            "status = \"新規\"",
+            "sogo_senryaku = false",
+            "period_start = \"H26\"",
+        ],
+    );
     let p = fs::read_to_string(content.join("programs/p-0201/program.toml")).unwrap();
     assert!(
         p.contains(
@@ -936,14 +961,14 @@ fn a_workbook_imports_into_the_jimu_jigyo_form_with_its_plan_and_own_fields() {
         ),
         "{p}"
     );
-    let y = fs::read_to_string(content.join("programs/p-0086/2024.toml")).unwrap();
-    for want in [
-        "expected_outcome = \"向上\"",
-        "supplementary = -3200",
-        "amount = 414800",
-    ] {
-        assert!(y.contains(want), "{want} in\n{y}");
-    }
+    has_all(
+        content.join("programs/p-0086/2024.toml"),
+        &[
+            "expected_outcome = \"向上\"",
+            "supplementary = -3200",
+            "amount = 414800",
+        ],
+    );
     // The plan comes from the sheet: each node once, under its parent.
     let plan = fs::read_to_string(content.join("plan.toml")).unwrap();
     assert_eq!(plan.matches("[[nodes]]").count(), 7, "{plan}");
@@ -954,30 +979,30 @@ fn a_workbook_imports_into_the_jimu_jigyo_form_with_its_plan_and_own_fields() {
         "{plan}"
     );
     // The site checks against its form and shows what was imported.
-    if let Err(diags) = mieru::check(d.path()) {
-        panic!("{}", diags.render(Default::default()));
-    }
+    checks_clean(d.path());
     let (_g, site) = common::build_site(d.path());
-    let page = common::text_of(&common::read(&site, "programs/p-0120/index.html"));
-    for want in [
-        "学校図書館充実事業",
-        "指定管理",
-        "②学校教育の充実",
-        "学校図書館の充実",
-        "H26",
-    ] {
-        assert!(page.contains(want), "{want} in\n{page}");
-    }
-    let page = common::text_of(&common::read(&site, "programs/p-0086/index.html"));
-    for want in [
-        "昭和45年4月",
-        "永年",
-        "児童福祉法第24条",
-        "414,800",
-        "待機児童の解消",
-    ] {
-        assert!(page.contains(want), "{want} in\n{page}");
-    }
+    page_has(
+        &site,
+        "programs/p-0120/index.html",
+        &[
+            "学校図書館充実事業",
+            "指定管理",
+            "②学校教育の充実",
+            "学校図書館の充実",
+            "H26",
+        ],
+    );
+    page_has(
+        &site,
+        "programs/p-0086/index.html",
+        &[
+            "昭和45年4月",
+            "永年",
+            "児童福祉法第24条",
+            "414,800",
+            "待機児童の解消",
+        ],
+    );
     // The cell report names the form's labels and the plan's cells.
     let cells = out.cells();
     assert!(
@@ -1199,9 +1224,7 @@ fn mistakes_against_the_form_and_the_plan_are_located_and_nothing_is_written() {
         p.contains("place = { seisaku = \"1\", shisaku = \"1-01\", kihon = \"1-01-01\", naiyo = \"1-01-01-1\" }"),
         "{p}"
     );
-    if let Err(diags) = mieru::check(d.path()) {
-        panic!("{}", diags.render(Default::default()));
-    }
+    checks_clean(d.path());
 }
 
 /// One worksheet per program, laid out like a paper form, for the shisaku
@@ -1327,30 +1350,29 @@ fn a_workbook_of_one_sheet_a_program_imports_into_the_shisaku_form() {
     assert_eq!(out.summary.years, 5);
     assert_eq!(out.summary.problems, 0);
     let content = d.path().join("content");
-    let p = fs::read_to_string(content.join("programs/p-0053/program.toml")).unwrap();
-    for want in [
-        "name = \"がん検診事業\"  # 事業名（評価シート.xlsx!がん検診!D3）",
-        "department = \"健康福祉課\"",
-        "code = \"0053\"",
-        "purpose = \"\"\"\nがんの早期発見のため、\n胃・肺・大腸がんの検診を行う。\"\"\"",
-        // The 施策 by its name; the levels above from plan.toml.
-        "place = { mokuhyo = \"1\", kihon = \"1-1\", shisaku = \"1-1-1\" }",
-    ] {
-        assert!(p.contains(want), "{want} in\n{p}");
-    }
+    has_all(
+        content.join("programs/p-0053/program.toml"),
+        &[
+            "name = \"がん検診事業\"  # 事業名（評価シート.xlsx!がん検診!D3）",
+            "department = \"健康福祉課\"",
+            "code = \"0053\"",
+            "purpose = \"\"\"\nがんの早期発見のため、\n胃・肺・大腸がんの検診を行う。\"\"\"",
+            // The 施策 by its name; the levels above from plan.toml.
+            "place = { mokuhyo = \"1\", kihon = \"1-1\", shisaku = \"1-1-1\" }",
+        ],
+    );
     let y = fs::read_to_string(content.join("programs/p-0053/2023.toml")).unwrap();
     assert!(y.contains("amount = 25100"), "{y}");
     assert!(y.starts_with("# がん検診事業 2023年度"), "R5 is 2023:\n{y}");
     let y = fs::read_to_string(content.join("programs/p-0061/2023.toml")).unwrap();
     assert!(y.contains("[settlement]  # 決算\namount = \"—\""), "{y}");
-    if let Err(diags) = mieru::check(d.path()) {
-        panic!("{}", diags.render(Default::default()));
-    }
+    checks_clean(d.path());
     let (_g, site) = common::build_site(d.path());
-    let page = common::text_of(&common::read(&site, "programs/p-0053/index.html"));
-    for want in ["がん検診事業", "25,100", "24,610", "施策1 生活習慣病の予防"] {
-        assert!(page.contains(want), "{want} in\n{page}");
-    }
+    page_has(
+        &site,
+        "programs/p-0053/index.html",
+        &["がん検診事業", "25,100", "24,610", "施策1 生活習慣病の予防"],
+    );
     let page = common::text_of(&common::read(&site, "programs/p-0053/2022/index.html"));
     assert!(page.contains("胃がん検診に内視鏡検査を加えた。"), "{page}");
     let cells = out.cells();
@@ -1470,15 +1492,15 @@ fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline()
         "{}",
         out.diagnostics.render(Default::default())
     );
-    let policy = fs::read_to_string(d.path().join("content/policies/s-0001.toml")).unwrap();
-    for want in [
-        "name = \"連携事業\"",
-        "outline = \"行財政運営の効率化\"  # 施策の大綱",
-        "id = \"d1\"\nname = \"広域行政の展開\"",
-        "id = \"d2\"\nname = \"連携事業の推進\"",
-    ] {
-        assert!(policy.contains(want), "{want} in\n{policy}");
-    }
+    has_all(
+        d.path().join("content/policies/s-0001.toml"),
+        &[
+            "name = \"連携事業\"",
+            "outline = \"行財政運営の効率化\"  # 施策の大綱",
+            "id = \"d1\"\nname = \"広域行政の展開\"",
+            "id = \"d2\"\nname = \"連携事業の推進\"",
+        ],
+    );
     let p = fs::read_to_string(
         d.path()
             .join("content/programs/teiju-jiritsuken/program.toml"),
@@ -1486,19 +1508,18 @@ fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline()
     .unwrap();
     assert!(p.contains("policy = \"s-0001\""), "{p}");
     assert!(p.contains("direction = \"d1\""), "{p}");
-    if let Err(diags) = mieru::check(d.path()) {
-        panic!("{}", diags.render(Default::default()));
-    }
+    checks_clean(d.path());
     let (_g2, site) = common::build_site(d.path());
-    let page = common::text_of(&common::read(&site, "policies/s-0001/index.html"));
-    for want in [
-        "連携事業",
-        "行財政運営の効率化",
-        "広域行政の展開",
-        "定住自立圏構想推進事業",
-    ] {
-        assert!(page.contains(want), "{want} in\n{page}");
-    }
+    page_has(
+        &site,
+        "policies/s-0001/index.html",
+        &[
+            "連携事業",
+            "行財政運営の効率化",
+            "広域行政の展開",
+            "定住自立圏構想推進事業",
+        ],
+    );
 
     // A 大綱 written otherwise on a later row keeps the first (W155); a
     // 施策 no row gives a 大綱 is an error at its cell (E174).
@@ -1734,9 +1755,7 @@ name = "その他"
         "{}",
         out.diagnostics.render(Default::default())
     );
-    if let Err(diags) = mieru::check(d.path()) {
-        panic!("{}", diags.render(Default::default()));
-    }
+    checks_clean(d.path());
 }
 
 #[test]
@@ -1779,9 +1798,7 @@ fn names_with_line_breaks_and_colliding_policy_codes_still_make_valid_distinct_f
             panic!("{}: {e}\n{text}", f.path);
         }
     }
-    if let Err(diags) = mieru::check(d.path()) {
-        panic!("{}", diags.render(Default::default()));
-    }
+    checks_clean(d.path());
 }
 
 #[test]
