@@ -117,9 +117,33 @@ pub fn date(text: &str) -> Option<String> {
         let y = era::parse(&head)?.year;
         let rest = rest.trim_end_matches('日');
         let (m, d) = rest.split_once(['月', '.', '/'])?;
-        crate::form::field::date(&format!("{y}-{}-{}", m.trim(), d.trim()))
+        let ymd = crate::form::field::date(&format!("{y}-{}-{}", m.trim(), d.trim()))?;
+        within_era(&head, ymd).then_some(ymd)
     })?;
     Some(format!("{:04}-{:02}-{:02}", ymd.0, ymd.1, ymd.2))
+}
+
+/// The first day of each era, and its names as sheets write them.
+const ERA_STARTS: [(&[&str], (i32, u32, u32)); 5] = [
+    (&["令和", "R"], (2019, 5, 1)),
+    (&["平成", "H"], (1989, 1, 8)),
+    (&["昭和", "S"], (1926, 12, 25)),
+    (&["大正", "T"], (1912, 7, 30)),
+    (&["明治", "M"], (1868, 1, 25)),
+];
+
+/// Whether a date written in an era lies within it: 令和元年4月30日 was
+/// still 平成 and is no date. A Gregorian year is always within.
+fn within_era(head: &str, ymd: (i32, u32, u32)) -> bool {
+    let Some(i) = ERA_STARTS
+        .iter()
+        .position(|(names, _)| names.iter().any(|n| head.starts_with(n)))
+    else {
+        return true;
+    };
+    let after_start = ymd >= ERA_STARTS[i].1;
+    let before_next = i == 0 || ymd < ERA_STARTS[i - 1].1;
+    after_start && before_next
 }
 
 /// Options chosen by a cell: one option (by text or number), several for
@@ -213,6 +237,11 @@ mod tests {
             assert_eq!(date(s).as_deref(), Some("2024-06-28"), "{s}");
         }
         assert_eq!(date("令和6年2月30日"), None);
+        // Each era from its first day to the day before the next.
+        assert_eq!(date("R1.4.30"), None);
+        assert_eq!(date("令和元年5月1日").as_deref(), Some("2019-05-01"));
+        assert_eq!(date("平成31年4月30日").as_deref(), Some("2019-04-30"));
+        assert_eq!(date("平成31年5月1日"), None);
         assert_eq!(date("近日"), None);
     }
 
