@@ -354,6 +354,9 @@ impl Mapping {
     }
 }
 
+/// Field → place, with the key's place in the file for messages.
+type Fields = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -373,9 +376,9 @@ struct Raw {
     slug_prefix: Option<String>,
     account: Option<String>,
     #[serde(default)]
-    columns: BTreeMap<String, Spanned<toml::Value>>,
+    columns: Fields,
     #[serde(default)]
-    fields: BTreeMap<String, Spanned<toml::Value>>,
+    fields: Fields,
     year_blocks: Option<RawBlocks>,
     year_rows: Option<RawYearRows>,
     year_table: Option<RawYearTable>,
@@ -387,7 +390,7 @@ struct Raw {
 #[serde(deny_unknown_fields)]
 struct RawYearRows {
     year: Spanned<toml::Value>,
-    fields: BTreeMap<String, Spanned<toml::Value>>,
+    fields: Fields,
 }
 
 #[derive(serde::Deserialize)]
@@ -396,14 +399,14 @@ struct RawBlocks {
     first: Spanned<String>,
     stride: usize,
     years: Vec<i32>,
-    fields: BTreeMap<String, Spanned<toml::Value>>,
+    fields: Fields,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawYearTable {
     range: Spanned<String>,
-    fields: BTreeMap<String, Spanned<toml::Value>>,
+    fields: Fields,
 }
 
 struct Ctx<'a> {
@@ -685,17 +688,18 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: Range<usize>, year: bool) {
 /// `[columns]` (table) or `[fields]` (form): field → place.
 fn fields(
     cx: &mut Ctx,
-    map: &BTreeMap<String, Spanned<toml::Value>>,
+    map: &Fields,
     year: bool,
     table: bool,
 ) -> Vec<FieldMap> {
     let mut out = Vec::new();
-    for (key, v) in map {
+    for (k, v) in map {
+        let key = k.get_ref().as_str();
         let Some(kind) = kind_of(key, year) else {
-            unknown_key(cx, key, v.span(), year);
+            unknown_key(cx, key, k.span(), year);
             continue;
         };
-        let Some(declared) = declare(cx, key, year, v.span()) else {
+        let Some(declared) = declare(cx, key, year, k.span()) else {
             continue;
         };
         if let Some(mut f) = field(cx, key, kind, v, table) {
@@ -954,14 +958,15 @@ fn companion(
 }
 
 /// `[year_blocks.fields]`: field → column offset (0 = the block's first column).
-fn fields_offsets(cx: &mut Ctx, map: &BTreeMap<String, Spanned<toml::Value>>) -> Vec<FieldMap> {
+fn fields_offsets(cx: &mut Ctx, map: &Fields) -> Vec<FieldMap> {
     let mut out = Vec::new();
-    for (key, v) in map {
+    for (k, v) in map {
+        let key = k.get_ref().as_str();
         let Some(kind) = kind_of(key, true) else {
-            unknown_key(cx, key, v.span(), true);
+            unknown_key(cx, key, k.span(), true);
             continue;
         };
-        let Some(declared) = declare(cx, key, true, v.span()) else {
+        let Some(declared) = declare(cx, key, true, k.span()) else {
             continue;
         };
         let span = v.span();
