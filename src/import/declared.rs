@@ -123,8 +123,11 @@ pub fn date(text: &str) -> Option<String> {
     Some(format!("{:04}-{:02}-{:02}", ymd.0, ymd.1, ymd.2))
 }
 
+/// A date as (year, month, day).
+type Ymd = (i32, u32, u32);
+
 /// The first day of each era, and its names as sheets write them.
-const ERA_STARTS: [(&[&str], (i32, u32, u32)); 5] = [
+const ERA_STARTS: [(&[&str], Ymd); 5] = [
     (&["令和", "R"], (2019, 5, 1)),
     (&["平成", "H"], (1989, 1, 8)),
     (&["昭和", "S"], (1926, 12, 25)),
@@ -134,7 +137,7 @@ const ERA_STARTS: [(&[&str], (i32, u32, u32)); 5] = [
 
 /// Whether a date written in an era lies within it: 令和元年4月30日 was
 /// still 平成 and is no date. A Gregorian year is always within.
-fn within_era(head: &str, ymd: (i32, u32, u32)) -> bool {
+fn within_era(head: &str, ymd: Ymd) -> bool {
     let Some(i) = ERA_STARTS
         .iter()
         .position(|(names, _)| names.iter().any(|n| head.starts_with(n)))

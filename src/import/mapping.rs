@@ -686,12 +686,7 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: Range<usize>, year: bool) {
 }
 
 /// `[columns]` (table) or `[fields]` (form): field → place.
-fn fields(
-    cx: &mut Ctx,
-    map: &Fields,
-    year: bool,
-    table: bool,
-) -> Vec<FieldMap> {
+fn fields(cx: &mut Ctx, map: &Fields, year: bool, table: bool) -> Vec<FieldMap> {
     let mut out = Vec::new();
     for (k, v) in map {
         let key = k.get_ref().as_str();
