@@ -1596,6 +1596,8 @@ fn the_policies_a_sheet_lists_are_written_when_the_mapping_names_their_outline()
         ..opts(d4.path(), mapping.clone(), typo_csv)
     })
     .unwrap();
+    // (This site has no site.toml yet: import says so.)
+    assert!(out.diagnostics.iter().any(|x| x.code == "W157"));
     assert!(
         out.diagnostics
             .iter()

@@ -100,6 +100,18 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
     }
     let mut programs = extract::settle(&mapping, programs, &mut diags);
     let content = opts.root.join("content");
+    // The site's settings are no sheet's: `mieru init` writes them.
+    if !content.join("site.toml").is_file() {
+        diags.push(
+            Diagnostic::warning(
+                "W157",
+                "content/site.toml がありません。取り込んだ後のサイトは作れません",
+                "there is no content/site.toml: the imported site cannot be built without it",
+            )
+            .at(Location::file(&opts.root.join("content/site.toml")))
+            .help("先に mieru init でサイトを作り（市の名前・評価年度・金額の単位など）、そのフォルダで取り込んでください。--root でサイトのフォルダを指定することもできます / run mieru init first (or give the site's folder with --root)"),
+        );
+    }
     let from: Vec<String> = inputs
         .iter()
         .map(|i| {
