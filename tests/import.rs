@@ -1820,3 +1820,81 @@ fn the_csv_mapping_of_a_form_with_a_table_field_leaves_the_table_out() {
         panic!("{}", d.render(Default::default()));
     }
 }
+
+#[test]
+fn several_indicators_of_a_program_each_with_its_years() {
+    let d = site();
+    let csv = d.path().join("指標.csv");
+    fs::write(
+        &csv,
+        "事業名,担当課,施策,方向,指標,単位,指標2,単位2,種類2,目標,実績,目標2,実績2,見込2,目標,実績,目標2,実績2,見込2\n\
+         定住促進事業,企画課,連携事業,広域行政の展開,協定の締結,—,移住の相談件数,件,活動指標,協定締結,未締結,100,96,—,協定締結,,120,,130\n",
+    )
+    .unwrap();
+    let mapping = d.path().join("mapping.toml");
+    fs::write(
+        &mapping,
+        r#"
+layout = "table"
+[columns]
+name = "事業名"
+department = "担当課"
+policy = "施策"
+direction = "方向"
+"indicator.name" = "指標"
+"indicator.unit" = "単位"
+"indicator2.name" = "指標2"
+"indicator2.unit" = "単位2"
+"indicator2.kind" = "種類2"
+
+[year_blocks]
+first = "J"
+stride = 5
+years = [2020, 2021]
+
+[year_blocks.fields]
+target = 0
+result = 1
+"indicator2.target" = 2
+"indicator2.result" = 3
+"indicator2.forecast" = 4
+"#,
+    )
+    .unwrap();
+    let out = run(&opts(d.path(), mapping, csv))
+        .unwrap_or_else(|(diags, _)| panic!("{}", diags.render(Default::default())));
+    assert!(
+        out.diagnostics.is_empty(),
+        "{}",
+        out.diagnostics.render(Default::default())
+    );
+    let slug = &out.programs[0].slug;
+    has_all(
+        d.path()
+            .join(format!("content/programs/{slug}/program.toml")),
+        &[
+            "[[indicators]]  # 指標2\nid = \"i2\"\nname = \"移住の相談件数\"",
+            "kind = \"活動指標\"",
+        ],
+    );
+    has_all(
+        d.path().join(format!("content/programs/{slug}/2020.toml")),
+        &[
+            "target = \"協定締結\"",
+            "[[indicators]]  # 指標の値\nindicator = \"i2\"\ntarget = 100",
+            "result = 96",
+            "forecast = \"—\"",
+        ],
+    );
+    has_all(
+        d.path().join(format!("content/programs/{slug}/2021.toml")),
+        &["indicator = \"i2\"\ntarget = 120", "forecast = 130"],
+    );
+    checks_clean(d.path());
+    let (_g, site) = common::build_site(d.path());
+    page_has(
+        &site,
+        &format!("programs/{slug}/index.html"),
+        &["移住の相談件数", "96件", "120件"],
+    );
+}

@@ -28,6 +28,7 @@ pub const PROGRAM_FIELDS: &[(&str, Kind, &str)] = &[
     ("indicator.unit", Kind::Text, "単位"),
     ("indicator.kind", Kind::Text, "指標の種類"),
     ("indicator.notes", Kind::Text, "成果指標の注記"),
+    ("indicator.formula", Kind::Text, "成果指標の考え方・算式"),
 ];
 
 /// The fields of one fiscal year.
@@ -109,7 +110,31 @@ pub const YEAR_FIELDS: &[(&str, Kind, &str)] = &[
     ("check.rating", Kind::Text, "評価区分"),
     ("action.policy", Kind::Text, "改善の方針"),
     ("action.decision", Kind::Text, "今後の方向性"),
+    ("indicator.forecast", Kind::Measure, "成果指標の見込"),
 ];
+
+/// The parts of a program's second to ninth indicator (`indicator2.name`…),
+/// on the program sheet and by year.
+const MORE_INDICATOR: &[(&str, Kind, &str)] = &[
+    ("name", Kind::Text, "名前"),
+    ("unit", Kind::Text, "単位"),
+    ("kind", Kind::Text, "種類"),
+    ("formula", Kind::Text, "考え方・算式"),
+    ("notes", Kind::Text, "注記"),
+];
+const MORE_INDICATOR_YEAR: &[(&str, Kind, &str)] = &[
+    ("target", Kind::Measure, "目標"),
+    ("result", Kind::Measure, "実績"),
+    ("forecast", Kind::Measure, "見込"),
+];
+
+/// `indicator2.name` → (2, "name"): the number (2 to 9) and the part.
+pub fn more_indicator(key: &str) -> Option<(usize, &str)> {
+    let rest = key.strip_prefix("indicator")?;
+    let (n, part) = rest.split_once('.')?;
+    let n: usize = n.parse().ok()?;
+    ((2..=9).contains(&n)).then_some((n, part))
+}
 
 /// How a field's cell is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +173,17 @@ pub fn kind_of(key: &str, year: bool) -> Option<Kind> {
                 }
             }
         }
+    }
+    if let Some((_, part)) = more_indicator(key) {
+        let parts = if year {
+            MORE_INDICATOR_YEAR
+        } else {
+            MORE_INDICATOR
+        };
+        return parts
+            .iter()
+            .find(|(k, _, _)| *k == part)
+            .map(|(_, kind, _)| *kind);
     }
     let list = if year { YEAR_FIELDS } else { PROGRAM_FIELDS };
     list.iter()
@@ -891,6 +927,14 @@ fn declare(
             ),
         );
         return None;
+    }
+    if let Some((n, part)) = more_indicator(key) {
+        let label = MORE_INDICATOR
+            .iter()
+            .chain(MORE_INDICATOR_YEAR)
+            .find(|(k, _, _)| *k == part)
+            .map_or(part, |(_, _, l)| l);
+        return Some((None, format!("指標{n}の{label}")));
     }
     Some((None, label_of(key).to_string()))
 }

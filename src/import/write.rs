@@ -185,29 +185,88 @@ pub fn program_toml(m: &Mapping, form: &Form, p: &Program) -> String {
     {
         budget(&mut out, b, cell);
     }
-    let ind: Vec<(&str, Placed)> = ["name", "notes", "unit", "kind"]
-        .iter()
-        .filter_map(|k| {
-            let f = p.fields.get(&format!("indicator.{k}"))?;
-            value(&f.got)?;
-            // Notes (※…) are a list, one a line of the cell.
-            let f = match (&f.got, *k) {
-                (Got::Text(t), "notes") => Placed {
-                    got: Got::Lines(super::normalise::lines(t)),
-                    cell: f.cell.clone(),
-                },
-                _ => f.clone(),
-            };
-            Some((*k, f))
-        })
-        .collect();
-    if !ind.is_empty() {
-        let _ = writeln!(out, "\n[[indicators]]  # 成果指標");
+    // The main indicator (`indicator.`), then the second to the ninth
+    // (`indicator2.`…) with the ids their year values name.
+    for n in 1..=9 {
+        let prefix = if n == 1 {
+            "indicator.".to_string()
+        } else {
+            format!("indicator{n}.")
+        };
+        let ind: Vec<(&str, Placed)> = ["name", "kind", "unit", "formula", "notes"]
+            .iter()
+            .filter_map(|k| {
+                let f = p.fields.get(&format!("{prefix}{k}"))?;
+                value(&f.got)?;
+                // Notes (※…) are a list, one a line of the cell.
+                let f = match (&f.got, *k) {
+                    (Got::Text(t), "notes") => Placed {
+                        got: Got::Lines(super::normalise::lines(t)),
+                        cell: f.cell.clone(),
+                    },
+                    _ => f.clone(),
+                };
+                Some((*k, f))
+            })
+            .collect();
+        if ind.is_empty() {
+            continue;
+        }
+        if n == 1 {
+            let _ = writeln!(out, "\n[[indicators]]  # 成果指標");
+        } else {
+            let _ = writeln!(out, "\n[[indicators]]  # 指標{n}");
+            let _ = writeln!(out, "id = {}", quote(&indicator_id(n)));
+        }
         for (k, f) in &ind {
-            line(&mut out, k, f, m.label(&format!("indicator.{k}")));
+            line(&mut out, k, f, m.label(&format!("{prefix}{k}")));
         }
     }
     out
+}
+
+/// The id of the n-th indicator of an import: the first is `main` (the
+/// default of the first), the others `i2`…`i9`.
+fn indicator_id(n: usize) -> String {
+    if n == 1 {
+        "main".into()
+    } else {
+        format!("i{n}")
+    }
+}
+
+/// `[[indicators]]` of a year: the main indicator's 見込 and the others'
+/// 目標・実績・見込 (the main one's 目標 and 実績 are `target` and `result`).
+fn year_indicators(out: &mut String, m: &Mapping, fields: &BTreeMap<String, Placed>) {
+    for n in 1..=9 {
+        let keys: Vec<(&str, String)> = if n == 1 {
+            vec![("forecast", "indicator.forecast".into())]
+        } else {
+            ["target", "result", "forecast"]
+                .iter()
+                .map(|k| (*k, format!("indicator{n}.{k}")))
+                .collect()
+        };
+        let given: Vec<(&str, &Placed)> = keys
+            .iter()
+            .filter_map(|(k, key)| {
+                let f = fields.get(key)?;
+                value(&f.got).map(|_| (*k, f))
+            })
+            .collect();
+        if given.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n[[indicators]]  # 指標の値");
+        let _ = writeln!(out, "indicator = {}", quote(&indicator_id(n)));
+        for (k, f) in given {
+            let key = keys
+                .iter()
+                .find(|(x, _)| *x == k)
+                .map(|(_, key)| key.as_str());
+            line(out, k, f, m.label(key.unwrap_or(k)));
+        }
+    }
 }
 
 /// The site form's own fields (`extra.<key>`), in the form's order.
@@ -286,6 +345,7 @@ pub fn year_toml(
             line(&mut out, k, f, m.label(&format!("{table}.{k}")));
         }
     }
+    year_indicators(&mut out, m, fields);
     evaluation(&mut out, m, form, fields);
     out
 }
