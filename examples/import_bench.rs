@@ -9,6 +9,12 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     std::fs::create_dir_all(root.join("content")).expect("content");
+    // The example's site.toml: import reads into a site that has one.
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/site.toml"),
+        root.join("content/site.toml"),
+    )
+    .expect("site.toml");
     let book = root.join("bench.xlsx");
     let years: Vec<i32> = (2019..2025).collect();
     let mut wb = Workbook::new();
@@ -35,11 +41,12 @@ fn main() {
             ws.write_string(row, base, "１２，３４５").expect("cell");
             ws.write_number(row, base + 1, 12000.0 + f64::from(r))
                 .expect("cell");
-            ws.write_string(row, base + 2, "△10").expect("cell");
+            ws.write_string(row, base + 2, "1,500").expect("cell");
             ws.write_string(row, base + 3, "29（4）").expect("cell");
-            ws.write_string(row, base + 4, "―").expect("cell");
+            ws.write_string(row, base + 4, "△10").expect("cell");
             ws.write_string(row, base + 5, "説明会を開き、\n申請を受け付けた")
                 .expect("cell");
+            ws.write_string(row, base + 6, "―").expect("cell");
         }
     }
     wb.save(&book).expect("save");
@@ -47,7 +54,7 @@ fn main() {
     std::fs::write(
         &mapping,
         format!(
-            "layout = \"table\"\n[columns]\ncode = \"A\"\nname = \"B\"\ndepartment = \"C\"\nbudget_lines = \"D\"\nstart_year = \"E\"\n[year_blocks]\nfirst = \"F\"\nstride = 19\nyears = {years:?}\n[year_blocks.fields]\n\"budget.amount\" = 0\n\"settlement.amount\" = 1\n\"staff.cost\" = 2\ntarget = 3\nresult = 4\nactivities = 5\n"
+            "layout = \"table\"\n[columns]\ncode = \"A\"\nname = \"B\"\ndepartment = \"C\"\nbudget_lines = \"D\"\nstart_year = \"E\"\n[year_blocks]\nfirst = \"F\"\nstride = 19\nyears = {years:?}\n[year_blocks.fields]\n\"budget.amount\" = 0\n\"settlement.amount\" = 1\n\"staff.cost\" = 2\ntarget = 3\nresult = 4\nactivities = 5\n\"settlement.special_funding\" = 6\n"
         ),
     )
     .expect("mapping");
