@@ -118,35 +118,9 @@ pub fn date(text: &str) -> Option<String> {
         let rest = rest.trim_end_matches('日');
         let (m, d) = rest.split_once(['月', '.', '/'])?;
         let ymd = crate::form::field::date(&format!("{y}-{}-{}", m.trim(), d.trim()))?;
-        within_era(&head, ymd).then_some(ymd)
+        era::within(&head, ymd).then_some(ymd)
     })?;
     Some(format!("{:04}-{:02}-{:02}", ymd.0, ymd.1, ymd.2))
-}
-
-/// A date as (year, month, day).
-type Ymd = (i32, u32, u32);
-
-/// The first day of each era, and its names as sheets write them.
-const ERA_STARTS: [(&[&str], Ymd); 5] = [
-    (&["令和", "R"], (2019, 5, 1)),
-    (&["平成", "H"], (1989, 1, 8)),
-    (&["昭和", "S"], (1926, 12, 25)),
-    (&["大正", "T"], (1912, 7, 30)),
-    (&["明治", "M"], (1868, 1, 25)),
-];
-
-/// Whether a date written in an era lies within it: 令和元年4月30日 was
-/// still 平成 and is no date. A Gregorian year is always within.
-fn within_era(head: &str, ymd: Ymd) -> bool {
-    let Some(i) = ERA_STARTS
-        .iter()
-        .position(|(names, _)| names.iter().any(|n| head.starts_with(n)))
-    else {
-        return true;
-    };
-    let after_start = ymd >= ERA_STARTS[i].1;
-    let before_next = i == 0 || ymd < ERA_STARTS[i - 1].1;
-    after_start && before_next
 }
 
 /// Options chosen by a cell: one option (by text or number), several for

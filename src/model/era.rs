@@ -10,13 +10,31 @@ pub struct EraDate {
     pub month: Option<u32>,
 }
 
-const ERAS: [(&str, &str, i32); 5] = [
-    ("令和", "R", 2018),
-    ("平成", "H", 1988),
-    ("昭和", "S", 1925),
-    ("大正", "T", 1911),
-    ("明治", "M", 1867),
+/// A date as (year, month, day).
+pub type Ymd = (i32, u32, u32);
+
+/// Each era: its name, its letter, the Gregorian year before its first
+/// year, and its first day.
+const ERAS: [(&str, &str, i32, Ymd); 5] = [
+    ("令和", "R", 2018, (2019, 5, 1)),
+    ("平成", "H", 1988, (1989, 1, 8)),
+    ("昭和", "S", 1925, (1926, 12, 25)),
+    ("大正", "T", 1911, (1912, 7, 30)),
+    ("明治", "M", 1867, (1868, 1, 25)),
 ];
+
+/// Whether a date whose year is written as `head` ("令和元年", "R1", or a
+/// Gregorian year) lies within that era: 令和元年4月30日 was still 平成.
+pub fn within(head: &str, ymd: Ymd) -> bool {
+    let head = half_width(head.trim());
+    let Some(i) = ERAS
+        .iter()
+        .position(|(name, letter, _, _)| head.starts_with(name) || head.starts_with(letter))
+    else {
+        return true;
+    };
+    ymd >= ERAS[i].3 && (i == 0 || ymd < ERAS[i - 1].3)
+}
 
 /// Full-width digits and signs as ASCII; other characters as they are.
 pub fn half_width(s: &str) -> String {
@@ -67,7 +85,7 @@ pub fn parse(text: &str) -> Option<EraDate> {
             month: month_of(rest)?,
         });
     }
-    for (name, letter, base) in ERAS {
+    for (name, letter, base, _) in ERAS {
         let rest = s
             .strip_prefix(name)
             .or_else(|| s.strip_prefix(letter))
