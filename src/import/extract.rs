@@ -737,16 +737,23 @@ pub fn settle(mapping: &Mapping, programs: Vec<Program>, diags: &mut Diagnostics
     for ((i, field), list) in others {
         diags.push(field_differs(mapping, &out[i], &field, &list));
     }
-    // Slugs must be unique.
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for p in &mut out {
-        let count = seen.entry(p.slug.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            p.slug = format!("{}-{}", p.slug, count);
-        }
-    }
+    distinct(out.iter_mut().map(|p| &mut p.slug));
     out
+}
+
+/// Makes file names distinct, in order: a name met again gets `-2`, `-3`…
+/// (skipping any the others already have).
+pub(crate) fn distinct<'a>(slugs: impl Iterator<Item = &'a mut String>) {
+    let mut used: Vec<String> = Vec::new();
+    for slug in slugs {
+        let base = slug.clone();
+        let mut n = 1;
+        while used.contains(slug) {
+            n += 1;
+            *slug = format!("{base}-{n}");
+        }
+        used.push(slug.clone());
+    }
 }
 
 /// Merges a later row's fields into the first row's: a field the first

@@ -148,7 +148,6 @@ pub fn from_sheet(programs: &[Program], diags: &mut Diagnostics) -> Vec<Policy> 
             }
         }
     }
-    let mut used: Vec<String> = Vec::new();
     for (i, (p, cell)) in out.iter_mut().enumerate() {
         if p.outline.is_empty() {
             diags.push(
@@ -161,18 +160,10 @@ pub fn from_sheet(programs: &[Program], diags: &mut Diagnostics) -> Vec<Policy> 
                 .help("施策の大綱の列に書くか、対応表の outline を直してください / fill in its outline, or correct `outline` in the mapping"),
             );
         }
-        let key = p.code.clone().unwrap_or_default();
-        let base = super::extract::slugify("s-", &key, i);
-        // File names stay distinct: a code's may equal another's number.
-        let mut slug = base.clone();
-        let mut n = 1;
-        while used.contains(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        used.push(slug.clone());
-        p.slug = slug;
+        p.slug = super::extract::slugify("s-", p.code.as_deref().unwrap_or_default(), i);
     }
+    // File names stay distinct: a code's may equal another's number.
+    super::extract::distinct(out.iter_mut().map(|(p, _)| &mut p.slug));
     out.into_iter().map(|(p, _)| p).collect()
 }
 
