@@ -30,21 +30,9 @@ pub struct Node {
 /// The nodes of content/plan.toml, in file order; empty when there is no
 /// such file or it cannot be read (`mieru check` reports it at its place).
 pub fn read(content: &Path, form: &Form) -> Vec<Node> {
-    #[derive(serde::Deserialize)]
-    struct Raw {
-        #[serde(default)]
-        nodes: Vec<RawNode>,
-    }
-    #[derive(serde::Deserialize)]
-    struct RawNode {
-        level: String,
-        code: crate::load::raw::Code,
-        name: String,
-        parent: Option<crate::load::raw::Code>,
-    }
     let Some(raw) = std::fs::read_to_string(content.join("plan.toml"))
         .ok()
-        .and_then(|t| toml::from_str::<Raw>(&t).ok())
+        .and_then(|t| toml::from_str::<crate::load::raw::RawPlan>(&t).ok())
     else {
         return Vec::new();
     };
@@ -52,10 +40,13 @@ pub fn read(content: &Path, form: &Form) -> Vec<Node> {
         .into_iter()
         .filter_map(|n| {
             Some(Node {
-                level: form.levels.iter().position(|l| l.key == n.level)?,
-                code: n.code.0,
+                level: form
+                    .levels
+                    .iter()
+                    .position(|l| l.key == *n.level.get_ref())?,
+                code: n.code.into_inner().0,
                 name: n.name,
-                parent: n.parent.map(|p| p.0),
+                parent: n.parent.map(|p| p.into_inner().0),
             })
         })
         .collect()
