@@ -87,13 +87,19 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
         );
         return Err((diags, None));
     }
+    // Each input by its file name, as cells and comments name it.
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|input| {
+            input.file_name().map_or_else(
+                || input.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
     let mut programs = Vec::new();
-    for input in &inputs {
-        let name = input.file_name().map_or_else(
-            || input.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        match cells::read(input, &name) {
+    for (input, name) in inputs.iter().zip(&names) {
+        match cells::read(input, name) {
             Ok(book) => programs.extend(extract::extract(&mapping, &book, &mut diags)),
             Err(e) => diags.push(Diagnostic::error("E166", e.ja, e.en).at(Location::file(input))),
         }
@@ -112,14 +118,7 @@ pub fn run(opts: &Options) -> Result<Outcome, (Diagnostics, Option<Box<Outcome>>
             .help("先に mieru init でサイトを作り（市の名前・評価年度・金額の単位など）、そのフォルダで取り込んでください。--root でサイトのフォルダを指定することもできます / run mieru init first (or give the site's folder with --root)"),
         );
     }
-    let from: Vec<String> = inputs
-        .iter()
-        .map(|i| {
-            i.file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
-        })
-        .collect();
-    let from = from.join("、");
+    let from = names.join("、");
     let policies = if mapping.names_policies() {
         site::from_sheet(&programs, &mut diags)
     } else {
