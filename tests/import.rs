@@ -1898,3 +1898,34 @@ result = 1
         &["移住の相談件数", "96件", "120件"],
     );
 }
+
+#[test]
+fn a_typed_key_the_form_does_not_show_is_refused_in_the_mapping() {
+    // The shisaku form shows no 開始年度: check would refuse it (E078), so
+    // the mapping is refused first, at its line, and nothing is written.
+    let d = shisaku_site();
+    let book = d.path().join("評価シート.xlsx");
+    shisaku_workbook(&book, &shisaku_sheets());
+    let text = SHISAKU_MAPPING.replace(
+        "purpose = { below = \"事業の目的\" }",
+        "purpose = { below = \"事業の目的\" }\nstart_year = { right_of = \"開始年度\" }",
+    );
+    assert_ne!(text, SHISAKU_MAPPING);
+    let mapping = d.path().join("mapping.toml");
+    fs::write(&mapping, &text).unwrap();
+    let (diags, _) = run(&opts(d.path(), mapping, book)).unwrap_err();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("start_year"))
+        .unwrap()
+        + 1;
+    let e = diags.iter().find(|x| x.code == "E155").unwrap();
+    assert_eq!(e.location.as_ref().unwrap().line, line);
+    assert!(
+        e.message_ja
+            .contains("`start_year`（開始年度）を表示しません"),
+        "{}",
+        e.message_ja
+    );
+    assert!(!d.path().join("content/programs").exists());
+}

@@ -908,6 +908,18 @@ fn declare(
         };
         return Some((Some(Box::new(field)), label));
     }
+    // A typed key the site's form does not show: `mieru check` would refuse
+    // the file (E078), so the mapping is refused here, at its line.
+    if !year && !shown_by(cx.form, key) {
+        cx.err(
+            "E155",
+            span,
+            format!("この様式（content/form.toml）は `{key}`（{}）を表示しません", label_of(key)),
+            format!("the site's form does not show `{key}`"),
+            "この行を対応表から消すか、content/form.toml にこの項目を加えてください（docs/forms.md） / remove this line, or give the field a place in content/form.toml",
+        );
+        return None;
+    }
     if !cx.form.levels.is_empty() && (key == "policy" || key == "direction") {
         let level = cx
             .form
@@ -937,6 +949,24 @@ fn declare(
         return Some((None, format!("指標{n}の{label}")));
     }
     Some((None, label_of(key).to_string()))
+}
+
+/// Whether the form shows a typed program key that `mieru check` holds to
+/// the form (the others are always shown or checked elsewhere).
+pub fn shown_by(form: &Form, key: &str) -> bool {
+    let program = form.sheet(SheetKind::Program);
+    match key {
+        "related_departments" | "purpose" | "code" | "start_year" | "end_year" => {
+            program.field(key).is_some()
+        }
+        "budget_lines" => {
+            program.field(key).is_some()
+                || program
+                    .blocks()
+                    .any(|b| matches!(b, crate::form::Block::BudgetLines))
+        }
+        _ => true,
+    }
 }
 
 /// Help for a key the form lacks: the nearest of `keys`, or all of them,

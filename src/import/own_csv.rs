@@ -84,7 +84,10 @@ strip_apostrophe = true            # 「'=…」の ' を外す（数式よけ�
         ("start_year", "開始年度"),
         ("end_year", "終了年度"),
     ] {
-        plain(&mut out, k, h);
+        // Only what the form shows (its CSV column is empty otherwise).
+        if super::mapping::shown_by(form, k) {
+            plain(&mut out, k, h);
+        }
     }
     if form.levels.is_empty() {
         plain(&mut out, "policy", "施策");
